@@ -1,0 +1,70 @@
+// The German analysis pipeline: the one entry point the annotator service and
+// korpusctl use. Phase 1 tokenizes and splits sentences; later phases add
+// words (multiword-token expansion), tags, lemmas and features to AnalyzedText.
+//
+// Example:
+//   absl::StatusOr<std::unique_ptr<Pipeline>> pipeline =
+//       Pipeline::Load(PipelineOptions{.model_dir = "models"});
+//   if (!pipeline.ok()) return pipeline.status();
+//   AnalyzedText analysis = (*pipeline)->Analyze(text);
+//
+// Thread-safety: a loaded Pipeline is immutable. Analyze() is const and safe
+// to call concurrently from any number of threads on one instance; load once
+// per process and share it.
+#ifndef KORPUS_LIBS_NLP_PIPELINE_H_
+#define KORPUS_LIBS_NLP_PIPELINE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "libs/nlp/text.h"
+#include "libs/nlp/tokenizer.h"
+
+namespace korpus::nlp {
+
+struct PipelineOptions {
+  // Directory holding the model files. Empty (the default) means the
+  // rule-based pipeline only: tokens and sentences, no trained stages.
+  std::string model_dir;
+};
+
+// The result of Analyze(). Offsets refer to the analysed text.
+struct AnalyzedText {
+  std::vector<Token> tokens;
+  std::vector<Sentence> sentences;
+};
+
+class Pipeline {
+ public:
+  // Loads every model found in options.model_dir. Errors: NOT_FOUND when a
+  // required model file is missing, FAILED_PRECONDITION when a model file has
+  // the wrong format version, DATA_LOSS when it is corrupt.
+  static absl::StatusOr<std::unique_ptr<Pipeline>> Load(const PipelineOptions& options);
+
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Analyses valid UTF-8 text (see Tokenizer for the exact contract). Never
+  // fails; empty text gives an empty result.
+  AnalyzedText Analyze(std::string_view text) const;
+
+  // Identify the models, so stored annotations can name what produced them.
+  std::string_view model_name() const { return model_name_; }
+  std::string_view model_version() const { return model_version_; }
+
+  const Tokenizer& tokenizer() const { return tokenizer_; }
+
+ private:
+  Pipeline() = default;
+
+  Tokenizer tokenizer_;
+  std::string model_name_;
+  std::string model_version_;
+};
+
+}  // namespace korpus::nlp
+
+#endif  // KORPUS_LIBS_NLP_PIPELINE_H_
