@@ -1,0 +1,61 @@
+#include "libs/clients/corpus_client.h"
+
+#include <thread>
+
+#include "libs/clients/unary_call.h"
+
+namespace korpus {
+
+using Stub = v1::CorpusService::Stub;
+
+CorpusClient::CorpusClient(std::shared_ptr<grpc::Channel> channel)
+    : stub_(v1::CorpusService::NewStub(std::move(channel))) {}
+
+absl::StatusOr<v1::IngestDocumentsResponse> CorpusClient::IngestDocuments(
+    const v1::IngestDocumentsRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::IngestDocuments, request, options, "gateway");
+}
+
+absl::Status CorpusClient::StreamIngestDocuments(
+    const std::function<bool(v1::RawArticle&)>& next_article,
+    const std::function<void(const v1::IngestResult&)>& on_result,
+    const CallOptions& options) const {
+  std::unique_ptr<grpc::ClientContext> context = MakeClientContext(options);
+  std::unique_ptr<grpc::ClientReaderWriter<v1::StreamIngestDocumentsRequest, v1::IngestResult>>
+      stream = stub_->StreamIngestDocuments(context.get());
+  // Results are read while articles are still being written, so that
+  // neither side's flow-control window fills up and stalls the other.
+  std::thread reader([&] {
+    v1::IngestResult result;
+    while (stream->Read(&result)) on_result(result);
+  });
+  v1::StreamIngestDocumentsRequest request;
+  while (next_article(*request.mutable_article())) {
+    if (!stream->Write(request)) break;  // The stream failed; Finish() tells why.
+    request.Clear();
+  }
+  stream->WritesDone();
+  reader.join();
+  return FromGrpcStatus(stream->Finish(), "gateway");
+}
+
+absl::StatusOr<v1::Document> CorpusClient::GetDocument(const v1::GetDocumentRequest& request,
+                                                       const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::GetDocument, request, options, "gateway");
+}
+
+absl::StatusOr<v1::ListDocumentsResponse> CorpusClient::ListDocuments(
+    const v1::ListDocumentsRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ListDocuments, request, options, "gateway");
+}
+
+absl::StatusOr<v1::SearchResponse> CorpusClient::Search(const v1::SearchRequest& request,
+                                                        const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::Search, request, options, "gateway");
+}
+
+absl::StatusOr<v1::CorpusStats> CorpusClient::GetStats(const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::GetStats, v1::GetStatsRequest(), options, "gateway");
+}
+
+}  // namespace korpus

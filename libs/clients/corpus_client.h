@@ -1,0 +1,45 @@
+// Typed client of the public korpus.v1.CorpusService, used by korpusctl and
+// the end-to-end tests. Thread-safe.
+#ifndef KORPUS_LIBS_CLIENTS_CORPUS_CLIENT_H_
+#define KORPUS_LIBS_CLIENTS_CORPUS_CLIENT_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "korpus/v1/corpus.grpc.pb.h"
+#include "libs/clients/channel.h"
+
+namespace korpus {
+
+class CorpusClient {
+ public:
+  explicit CorpusClient(std::shared_ptr<grpc::Channel> channel);
+
+  absl::StatusOr<v1::IngestDocumentsResponse> IngestDocuments(
+      const v1::IngestDocumentsRequest& request, const CallOptions& options) const;
+
+  // Streams articles to StreamIngestDocuments: `next_article` is called
+  // until it returns false, each result is handed to `on_result` (on
+  // another thread) as it arrives. `options.timeout` bounds the whole
+  // stream. Returns the stream's final status.
+  absl::Status StreamIngestDocuments(
+      const std::function<bool(v1::RawArticle&)>& next_article,
+      const std::function<void(const v1::IngestResult&)>& on_result,
+      const CallOptions& options) const;
+
+  absl::StatusOr<v1::Document> GetDocument(const v1::GetDocumentRequest& request,
+                                           const CallOptions& options) const;
+  absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(
+      const v1::ListDocumentsRequest& request, const CallOptions& options) const;
+  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request,
+                                            const CallOptions& options) const;
+  absl::StatusOr<v1::CorpusStats> GetStats(const CallOptions& options) const;
+
+ private:
+  std::unique_ptr<v1::CorpusService::Stub> stub_;
+};
+
+}  // namespace korpus
+
+#endif  // KORPUS_LIBS_CLIENTS_CORPUS_CLIENT_H_

@@ -1,0 +1,35 @@
+// Typed client of korpus.v1.StorageService. Thread-safe.
+#ifndef KORPUS_LIBS_CLIENTS_STORAGE_CLIENT_H_
+#define KORPUS_LIBS_CLIENTS_STORAGE_CLIENT_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "korpus/v1/storage.grpc.pb.h"
+#include "libs/clients/channel.h"
+
+namespace korpus {
+
+class StorageClient {
+ public:
+  explicit StorageClient(std::shared_ptr<grpc::Channel> channel);
+
+  // Every method returns what the storage service returned; UNAVAILABLE if
+  // it is down. See proto/korpus/v1/storage.proto for the contracts.
+  absl::StatusOr<v1::PutDocumentResponse> PutDocument(const v1::Document& document,
+                                                      const CallOptions& options) const;
+  absl::StatusOr<v1::Document> GetDocument(const v1::GetDocumentRequest& request,
+                                           const CallOptions& options) const;
+  absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(
+      const v1::ListDocumentsRequest& request, const CallOptions& options) const;
+  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request,
+                                            const CallOptions& options) const;
+  absl::StatusOr<v1::CorpusStats> GetStats(const CallOptions& options) const;
+
+ private:
+  std::unique_ptr<v1::StorageService::Stub> stub_;
+};
+
+}  // namespace korpus
+
+#endif  // KORPUS_LIBS_CLIENTS_STORAGE_CLIENT_H_

@@ -1,0 +1,95 @@
+#include "libs/server/process.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "libs/server/logging.h"
+
+ABSL_FLAG(std::string, log_level, "info",
+          "One of trace, debug, info, warn, error, critical, off (env KORPUS_LOG_LEVEL).");
+
+namespace korpus {
+namespace {
+
+// --help lists the flags of the program's own main.cc and the shared server
+// flags; --helpfull lists Abseil's and gRPC's as well.
+bool IsKorpusFlagFile(absl::string_view file) {
+  return absl::StrContains(file, "main.cc") || absl::StrContains(file, "libs/server/") ||
+         absl::StrContains(file, "tools/");
+}
+
+std::string EnvironmentName(absl::string_view flag_name) {
+  return absl::StrCat("KORPUS_", absl::AsciiStrToUpper(flag_name));
+}
+
+// Gives every flag the value of its KORPUS_<NAME> environment variable, if
+// set. Runs before the command line is parsed so that the command line wins.
+void ApplyEnvironmentFallbacks() {
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    const char* value = std::getenv(EnvironmentName(name).c_str());
+    if (value == nullptr) continue;
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      std::fprintf(stderr, "Invalid value in environment variable %s=\"%s\": %s\n",
+                   EnvironmentName(name).c_str(), value, error.c_str());
+      std::exit(2);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> InitProcess(int argc, char** argv, const ProcessInfo& info,
+                                     bool handle_shutdown_signals) {
+  if (handle_shutdown_signals) {
+    // Blocked here, before gRPC starts its threads, so that every thread
+    // inherits the mask and only WaitForShutdownSignal() sees the signals.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  }
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = IsKorpusFlagFile;
+  usage_config.contains_helpshort_flags = IsKorpusFlagFile;
+  usage_config.version_string = [] { return std::string("korpus 0.1.0\n"); };
+  absl::SetFlagsUsageConfig(usage_config);
+  absl::SetProgramUsageMessage(absl::StrCat(
+      std::string(info.description),
+      "\n\nEvery flag --name can also be set by the environment variable KORPUS_NAME "
+      "(upper case); the command line wins.\n\nUsage: ", std::string(info.name), " [flags]"));
+
+  ApplyEnvironmentFallbacks();
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+
+  if (absl::Status status = InitLogging(info.name, absl::GetFlag(FLAGS_log_level), info.log_to_stderr);
+      !status.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
+    std::exit(2);
+  }
+  return std::vector<std::string>(positional.begin() + 1, positional.end());
+}
+
+std::string WaitForShutdownSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int received = 0;
+  while (sigwait(&signals, &received) != 0) {
+  }
+  return received == SIGTERM ? "SIGTERM" : "SIGINT";
+}
+
+}  // namespace korpus

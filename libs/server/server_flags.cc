@@ -1,0 +1,14 @@
+#include "libs/server/server_flags.h"
+
+#include "absl/flags/flag.h"
+
+ABSL_FLAG(std::string, listen, "",
+          "Address to serve on, host:port (env KORPUS_LISTEN). Port 0 picks a free port. "
+          "Empty means the service's default address (see the top of --help).");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, write the bound port to this file once serving (env KORPUS_PORT_FILE).");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "On SIGTERM/SIGINT, how long in-flight calls may finish before they are "
+          "cancelled (env KORPUS_SHUTDOWN_GRACE).");
+ABSL_FLAG(int, max_message_bytes, 64 << 20,
+          "Largest gRPC message accepted, in bytes (env KORPUS_MAX_MESSAGE_BYTES).");

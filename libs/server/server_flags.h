@@ -1,0 +1,15 @@
+// Flags shared by every korpus server; see process.h.
+#ifndef KORPUS_LIBS_SERVER_SERVER_FLAGS_H_
+#define KORPUS_LIBS_SERVER_SERVER_FLAGS_H_
+
+#include <string>
+
+#include "absl/flags/declare.h"
+#include "absl/time/time.h"
+
+ABSL_DECLARE_FLAG(std::string, listen);
+ABSL_DECLARE_FLAG(std::string, port_file);
+ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);
+ABSL_DECLARE_FLAG(int, max_message_bytes);
+
+#endif  // KORPUS_LIBS_SERVER_SERVER_FLAGS_H_
