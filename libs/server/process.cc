@@ -28,6 +28,22 @@ bool IsKorpusFlagFile(absl::string_view file) {
          absl::StrContains(file, "tools/");
 }
 
+// Flag locations in --help relative to the repository ("libs/server/..."),
+// not the build machine's absolute paths.
+std::string RepositoryRelative(absl::string_view file) {
+  for (absl::string_view root : {"libs/", "services/", "tools/", "tests/", "bench/"}) {
+    if (size_t at = file.rfind(root); at != absl::string_view::npos) {
+      return std::string(file.substr(at));
+    }
+  }
+  return std::string(file);
+}
+
+std::string ProgramName(absl::string_view argv0) {
+  const size_t slash = argv0.rfind('/');
+  return std::string(slash == absl::string_view::npos ? argv0 : argv0.substr(slash + 1));
+}
+
 std::string EnvironmentName(absl::string_view flag_name) {
   return absl::StrCat("KORPUS_", absl::AsciiStrToUpper(flag_name));
 }
@@ -63,6 +79,7 @@ std::vector<std::string> InitProcess(int argc, char** argv, const ProcessInfo& i
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = IsKorpusFlagFile;
   usage_config.contains_helpshort_flags = IsKorpusFlagFile;
+  usage_config.normalize_filename = RepositoryRelative;
   usage_config.version_string = [] { return std::string("korpus 0.1.0\n"); };
   absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage(absl::StrCat(

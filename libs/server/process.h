@@ -18,7 +18,8 @@ namespace korpus {
 struct ProcessInfo {
   // Short name used in logs and in --help, e.g. "gateway".
   std::string_view name;
-  // First paragraph of --help: what the program does.
+  // First paragraph of --help: what the program does (Abseil prefixes it
+  // with the program's path).
   std::string_view description;
   // Servers log to stdout (collected by the container runtime); command-line
   // tools log to stderr so that stdout carries only their output.
