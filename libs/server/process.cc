@@ -85,7 +85,7 @@ std::vector<std::string> InitProcess(int argc, char** argv, const ProcessInfo& i
   absl::SetProgramUsageMessage(absl::StrCat(
       std::string(info.description),
       "\n\nEvery flag --name can also be set by the environment variable KORPUS_NAME "
-      "(upper case); the command line wins.\n\nUsage: ", std::string(info.name), " [flags]"));
+      "(upper case); the command line wins.\n\nUsage: ", ProgramName(argv[0]), " [flags]"));
 
   ApplyEnvironmentFallbacks();
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
