@@ -29,12 +29,31 @@ struct PipelineOptions {
   // Directory holding the model files. Empty (the default) means the
   // rule-based pipeline only: tokens and sentences, no trained stages.
   std::string model_dir;
+  // Tokenization conventions; the defaults suit the corpus. Evaluation
+  // against UD German GSD uses its conventions (see TokenizerOptions).
+  TokenizerOptions tokenizer;
 };
 
-// The result of Analyze(). Offsets refer to the analysed text.
+// A syntactic word. Most tokens are one word; a German contraction such as
+// "zum" is one token and two words ("zu", "dem"), as in UD German GSD.
+struct Word {
+  uint32_t token = 0;       // index into AnalyzedText::tokens
+  std::string form;         // the token text, or the expanded form ("dem")
+  std::string lemma;        // "_" when no lemmatizer is loaded
+  std::string_view upos = "_";   // universal POS ("NOUN"); static storage
+  std::string_view xpos = "_";   // STTS tag ("NN"); static storage
+  std::string_view feats = "_";  // UD features ("Case=Dat|..."); owned by the Pipeline
+};
+
+// The result of Analyze(). Offsets refer to the analysed text. The string
+// views in Word stay valid as long as the Pipeline that produced them.
 struct AnalyzedText {
   std::vector<Token> tokens;
   std::vector<Sentence> sentences;
+  std::vector<Word> words;
+  // Words of token t are words[token_words[t] .. token_words[t + 1]); size
+  // tokens.size() + 1.
+  std::vector<uint32_t> token_words;
 };
 
 class Pipeline {
@@ -58,7 +77,10 @@ class Pipeline {
   const Tokenizer& tokenizer() const { return tokenizer_; }
 
  private:
-  Pipeline() = default;
+  explicit Pipeline(const PipelineOptions& options) : tokenizer_(options.tokenizer) {}
+
+  // Fills result.words / token_words from result.tokens.
+  void ExpandWords(std::string_view text, AnalyzedText& result) const;
 
   Tokenizer tokenizer_;
   std::string model_name_;

@@ -276,6 +276,38 @@ uint32_t MatchBareDomain(std::string_view text, uint32_t word_begin, uint32_t i,
   return p;
 }
 
+// ":-)", ":)", ";-)", ";)", ":-(", ":(", ":-D", ":-P": returns the end or 0.
+uint32_t MatchEmoticon(std::string_view text, uint32_t i) {
+  if (text[i] != ':' && text[i] != ';') return 0;
+  uint32_t p = i + 1;
+  if (p < text.size() && text[p] == '-') ++p;
+  if (p >= text.size()) return 0;
+  const char mouth = text[p];
+  const bool nose = p > i + 1;
+  if (mouth == ')' || mouth == '(' || (nose && (mouth == 'D' || mouth == 'P'))) {
+    // "(Montag:)" is rare; a mouth directly after a word character is not
+    // an emoticon when no space precedes the colon.
+    if (i > 0 && IsAsciiAlnum(text[i - 1]) && mouth == ')' && !nose) return 0;
+    return p + 1;
+  }
+  return 0;
+}
+
+// An apostrophe at `apostrophe` (ending at `after`) starting a clitic "'s"
+// after a lower-case letter: "geht's", "für's" (GSD splits these; "TV's"
+// after a capital stays whole).
+bool IsCliticS(std::string_view text, uint32_t apostrophe, uint32_t after) {
+  if (after >= text.size() || text[after] != 's' || apostrophe == 0) return false;
+  if (after + 1 < text.size()) {
+    uint32_t next;
+    if (IsWordClass(ClassAt(text, after + 1, &next))) return false;
+  }
+  uint32_t k = apostrophe - 1;
+  while (k > 0 && (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80) --k;
+  uint32_t next;
+  return IsLowerCp(DecodeAt(text, k, &next));
+}
+
 // True when the whitespace in [begin, end) contains a blank line.
 bool GapHasParagraphBreak(std::string_view text, uint32_t begin, uint32_t end) {
   int newlines = 0;
@@ -345,7 +377,7 @@ std::string_view TokenKindName(TokenKind kind) {
   return "unknown";
 }
 
-Tokenizer::Tokenizer() {
+Tokenizer::Tokenizer(const TokenizerOptions& options) : options_(options) {
   abbreviations_.insert(std::begin(kAbbreviations), std::end(kAbbreviations));
   final_abbreviations_.insert(std::begin(kFinalAbbreviations), std::end(kFinalAbbreviations));
   month_names_.insert(std::begin(kMonths), std::end(kMonths));
@@ -429,9 +461,24 @@ void Tokenizer::TokenizeInto(std::string_view text, std::vector<Token>& out) con
     }
 
     if (cls == CharClass::kOther) {
-      // One mark, or a run of the same mark: "...", "!!", "--", "?!".
+      if (uint32_t end = MatchEmoticon(text, i); end > begin) {
+        emit(begin, end, TokenKind::kSymbol);
+        i = end;
+        continue;
+      }
+      if (IsApostropheCp(cp) && next < n && text[next] == 's' && !out.empty() &&
+          out.back().end == begin && IsCliticS(text, begin, next)) {
+        emit(begin, next + 1, TokenKind::kWord);  // the "'s" of "geht's"
+        i = next + 1;
+        continue;
+      }
+      // One mark, or a run of the same mark: "...", "!!", "--", "?!", and
+      // the typewriter quotes "``" and "''".
       uint32_t end = next;
-      if (cp == '.' || cp == '-' || cp == '!' || cp == '?') {
+      if (cp == '`' || (cp == '\'' && end < n && text[end] == '\'')) {
+        while (end < n && text[end] == static_cast<char>(cp)) ++end;
+      } else if (cp == '.' || cp == '-' ||
+                 (!options_.split_repeated_marks && (cp == '!' || cp == '?'))) {
         while (end < n && (text[end] == static_cast<char>(cp) ||
                            ((cp == '!' || cp == '?') && (text[end] == '!' || text[end] == '?')))) {
           ++end;
@@ -480,7 +527,7 @@ void Tokenizer::TokenizeInto(std::string_view text, std::vector<Token>& out) con
         // "3D", "20er", "5-jährige": the number is part of a word.
         if (following_class == CharClass::kLetter) {
           pure_number = false;
-        } else if (IsHyphenCp(following) && after < n) {
+        } else if (IsHyphenCp(following) && after < n && !options_.split_hyphenated_compounds) {
           uint32_t after2;
           if (IsWordClass(ClassAt(text, after, &after2))) pure_number = false;
         }
@@ -508,6 +555,8 @@ void Tokenizer::TokenizeInto(std::string_view text, std::vector<Token>& out) con
         p = after;
         continue;
       }
+      if (IsHyphenCp(c) && options_.split_hyphenated_compounds) break;
+      if (IsApostropheCp(c) && IsCliticS(text, p, after)) break;  // "geht's" -> "geht" "'s"
       if ((IsHyphenCp(c) || IsApostropheCp(c)) && after < n) {
         uint32_t after2;
         const CharClass next_class = ClassAt(text, after, &after2);
@@ -568,10 +617,11 @@ void Tokenizer::SplitSentences(std::string_view text, const std::vector<Token>& 
          text.compare(token.begin, 3, "\xE2\x80\xA6") == 0 /* … */);
     if (terminal) {
       // Closing quotes and brackets glued to the mark end the sentence with it.
+      // So do further marks ("!" "!" "!" when split, "?!").
       while (last + 1 < count && tokens[last + 1].begin == tokens[last].end &&
-             tokens[last + 1].kind == TokenKind::kPunctuation &&
-             IsCloserCp(FirstCp(text, tokens[last + 1])) &&
-             tokens[last + 1].size() <= 3) {
+             tokens[last + 1].kind == TokenKind::kPunctuation) {
+        const UChar32 c = FirstCp(text, tokens[last + 1]);
+        if (!IsCloserCp(c) && c != '!' && c != '?' && c != '.') break;
         ++last;
       }
       if (last + 1 >= count) {
@@ -582,6 +632,10 @@ void Tokenizer::SplitSentences(std::string_view text, const std::vector<Token>& 
         const bool continues = IsLowerCp(f) || f == ',' || f == ';' || f == ':';
         boundary = !continues || GapHasParagraphBreak(text, tokens[last].end, following.begin);
       }
+    } else if (token.kind == TokenKind::kSymbol && t + 1 < count && token.size() >= 2 &&
+               (text[token.begin] == ':' || text[token.begin] == ';')) {
+      // An emoticon closes a sentence when a capitalised word follows: "Super :-) Wir ..."
+      boundary = IsUpperCp(FirstCp(text, tokens[t + 1]));
     } else if (token.kind == TokenKind::kAbbreviation && t + 1 < count) {
       const std::string_view word = text.substr(token.begin, token.size() - 1);
       boundary = final_abbreviations_.contains(word) &&

@@ -28,10 +28,19 @@
 
 namespace korpus::nlp {
 
+struct TokenizerOptions {
+  // UD German GSD splits hyphenated compounds ("US", "-", "Dollar"); the
+  // corpus keeps them whole ("US-Dollar"), which is better for search.
+  // Default false: keep them whole. Evaluation against GSD sets true.
+  bool split_hyphenated_compounds = false;
+  // "!!!" is one token by default; GSD has one token per mark.
+  bool split_repeated_marks = false;
+};
+
 class Tokenizer {
  public:
   // Builds the abbreviation and month tables (a few microseconds).
-  Tokenizer();
+  explicit Tokenizer(const TokenizerOptions& options = {});
 
   Tokenizer(const Tokenizer&) = delete;
   Tokenizer& operator=(const Tokenizer&) = delete;
@@ -58,6 +67,7 @@ class Tokenizer {
   bool IsOrdinalStop(std::string_view text, const std::vector<Token>& tokens,
                      uint32_t number_begin, uint32_t number_end) const;
 
+  TokenizerOptions options_;
   absl::flat_hash_set<std::string_view> abbreviations_;
   // Abbreviations that usually stand at the end of a sentence when the next
   // word is capitalised ("usw.", "etc.").

@@ -183,6 +183,22 @@ TEST_F(TokenizerTest, ExclamationAndEllipsis) {
   EXPECT_THAT(Sentences("Wow!!! Und dann... nichts."), ElementsAre("Wow!!!", "Und dann... nichts."));
 }
 
+TEST_F(TokenizerTest, TypewriterQuotesCliticAndEmoticons) {
+  EXPECT_THAT(Tokens("``Gut'' geht's :-) toll"),
+              ElementsAre("``", "Gut", "''", "geht", "'s", ":-)", "toll"));
+  EXPECT_THAT(Sentences("Alles bestens :) Wir kommen wieder."),
+              ElementsAre("Alles bestens :)", "Wir kommen wieder."));
+}
+
+TEST(TokenizerOptionsTest, UdConventionsSplitCompoundsAndRepeatedMarks) {
+  Tokenizer ud({.split_hyphenated_compounds = true, .split_repeated_marks = true});
+  const std::string_view text = "Der US-Dollar fällt!!";
+  std::vector<std::string> tokens;
+  for (const Token& token : ud.Tokenize(text).tokens) tokens.emplace_back(token.Text(text));
+  EXPECT_THAT(tokens, ElementsAre("Der", "US", "-", "Dollar", "fällt", "!", "!"));
+  EXPECT_EQ(ud.Tokenize(text).sentences.size(), 1u);
+}
+
 TEST_F(TokenizerTest, InvalidUtf8DoesNotHang) {
   const std::string text = std::string("ab\xff") + "cd \xC3";
   TokenizedText t = tokenizer_.Tokenize(text);

@@ -1,0 +1,35 @@
+// Renders an AnalyzedText as CoNLL-U sentences, JSON or a readable table.
+#ifndef KORPUS_LIBS_NLP_ANALYSIS_FORMAT_H_
+#define KORPUS_LIBS_NLP_ANALYSIS_FORMAT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libs/nlp/conllu.h"
+#include "libs/nlp/pipeline.h"
+
+namespace korpus::nlp {
+
+// One ConlluSentence per sentence of `analysis`, which must come from
+// analysing `text`. `# text` is the sentence's text with line breaks and tabs
+// replaced by spaces; every token carries TokenRange=begin:end (byte offsets
+// into `text`, half-open) in MISC, plus SpaceAfter=No when the next token of
+// the sentence follows without whitespace. HEAD/DEPREL are "_" (no parser).
+// Sentence ids are "<id_prefix><n>", n counting from 1.
+std::vector<ConlluSentence> ToConllu(std::string_view text, const AnalyzedText& analysis,
+                                     std::string_view id_prefix = "s");
+
+// {"model": ..., "sentences": [{"begin":..,"end":..,"text":..,"tokens":[{"begin":..,
+// "end":..,"text":..,"kind":..,"words":[{"form":..,"lemma":..,"upos":..,"xpos":..,
+// "feats":..}]}]}]}, one line, no trailing newline.
+std::string ToJson(std::string_view text, const AnalyzedText& analysis,
+                   std::string_view model_name, std::string_view model_version);
+
+// A table for people: one line per word (offsets, form, lemma, UPOS, XPOS,
+// features), a blank line between sentences.
+std::string ToTable(std::string_view text, const AnalyzedText& analysis);
+
+}  // namespace korpus::nlp
+
+#endif  // KORPUS_LIBS_NLP_ANALYSIS_FORMAT_H_
