@@ -1,0 +1,174 @@
+#include "services/gateway/gateway_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "libs/server/grpc_status.h"
+#include "libs/server/logging.h"
+#include "spdlog/spdlog.h"
+
+namespace korpus::gateway {
+namespace {
+
+// One info line per article: index, id, outcome and sizes, never text.
+void LogResult(const v1::IngestResult& result) {
+  if (result.outcome() == v1::INGEST_OUTCOME_REJECTED) {
+    spdlog::info("ingest index={} outcome={} code={} error={}", result.index(),
+                 v1::IngestOutcome_Name(result.outcome()), result.error().code(),
+                 result.error().message());
+  } else {
+    spdlog::info("ingest index={} id={} outcome={} sentences={} tokens={}", result.index(),
+                 result.document_id(), v1::IngestOutcome_Name(result.outcome()),
+                 result.sentence_count(), result.token_count());
+  }
+}
+
+}  // namespace
+
+absl::Status GatewayConfig::Validate() const {
+  if (pipeline.backend_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--backend_timeout must be positive, got ",
+                     absl::FormatDuration(pipeline.backend_timeout)));
+  }
+  if (max_batch_articles < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_batch_articles must be at least 1, got ", max_batch_articles));
+  }
+  const std::pair<const char*, const std::string*> addresses[] = {
+      {"--ingest_address", &pipeline.addresses.ingest},
+      {"--annotator_address", &pipeline.addresses.annotator},
+      {"--storage_address", &pipeline.addresses.storage}};
+  for (const auto& [flag, address] : addresses) {
+    if (address->empty()) return absl::InvalidArgumentError(absl::StrCat(flag, " is empty"));
+  }
+  return absl::OkStatus();
+}
+
+CorpusServiceImpl::CorpusServiceImpl(const IngestClient& ingest, const AnnotatorClient& annotator,
+                                     const StorageClient& storage, GatewayConfig config)
+    : storage_(storage),
+      config_(std::move(config)),
+      pipeline_(ingest, annotator, storage, config_.pipeline) {}
+
+CallOptions CorpusServiceImpl::StorageOptions(const grpc::ServerContext* context) const {
+  return CallOptions{.timeout = config_.pipeline.backend_timeout, .parent = context};
+}
+
+absl::Status CorpusServiceImpl::FromStorage(const absl::Status& status) const {
+  return DescribeBackendFailure(status, "storage", config_.pipeline.addresses.storage);
+}
+
+grpc::Status CorpusServiceImpl::IngestDocuments(grpc::ServerContext* context,
+                                                const v1::IngestDocumentsRequest* request,
+                                                v1::IngestDocumentsResponse* response) {
+  const int count = request->articles_size();
+  if (count == 0) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("IngestDocumentsRequest.articles is empty; send 1 to ",
+                     config_.max_batch_articles, " articles")));
+  }
+  if (count > config_.max_batch_articles) {
+    return ToGrpcStatus(absl::ResourceExhaustedError(
+        absl::StrCat("IngestDocumentsRequest.articles has ", count, " articles, more than the limit of ",
+                     config_.max_batch_articles, "; split the batch or use StreamIngestDocuments")));
+  }
+  // One article after the other: the backends parallelise across calls, and
+  // sequential processing keeps results and logs in request order.
+  for (int index = 0; index < count; ++index) {
+    absl::StatusOr<v1::IngestResult> result =
+        pipeline_.Ingest(request->articles(index), index, context);
+    if (!result.ok()) {
+      // Articles before this one are stored; retrying the whole batch is
+      // safe because ingest is idempotent by document id.
+      spdlog::warn("ingest batch failed at index={} of {}: {}", index, count, result.status());
+      return ToGrpcStatus(result.status());
+    }
+    LogResult(*result);
+    switch (result->outcome()) {
+      case v1::INGEST_OUTCOME_CREATED:
+        response->set_created_count(response->created_count() + 1);
+        break;
+      case v1::INGEST_OUTCOME_DUPLICATE:
+        response->set_duplicate_count(response->duplicate_count() + 1);
+        break;
+      default:
+        response->set_rejected_count(response->rejected_count() + 1);
+        break;
+    }
+    *response->add_results() = std::move(*result);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status CorpusServiceImpl::StreamIngestDocuments(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::IngestResult, v1::StreamIngestDocumentsRequest>* stream) {
+  v1::StreamIngestDocumentsRequest request;
+  int index = 0;
+  while (stream->Read(&request)) {
+    absl::StatusOr<v1::IngestResult> result = pipeline_.Ingest(request.article(), index, context);
+    if (!result.ok()) {
+      // Ends the stream after the results already sent; the client resends
+      // from the first article without a result.
+      spdlog::warn("ingest stream failed at index={}: {}", index, result.status());
+      return ToGrpcStatus(result.status());
+    }
+    LogResult(*result);
+    if (!stream->Write(*result)) {
+      return ToGrpcStatus(absl::CancelledError("the client closed the stream"));
+    }
+    ++index;
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status CorpusServiceImpl::GetDocument(grpc::ServerContext* context,
+                                            const v1::GetDocumentRequest* request,
+                                            v1::Document* response) {
+  if (request->id().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("GetDocumentRequest.id is empty"));
+  }
+  v1::GetDocumentRequest forwarded = *request;
+  if (forwarded.view() == v1::DOCUMENT_VIEW_UNSPECIFIED) {
+    forwarded.set_view(v1::DOCUMENT_VIEW_FULL);
+  }
+  absl::StatusOr<v1::Document> document = storage_.GetDocument(forwarded, StorageOptions(context));
+  if (!document.ok()) return ToGrpcStatus(FromStorage(document.status()));
+  *response = std::move(*document);
+  return grpc::Status::OK;
+}
+
+grpc::Status CorpusServiceImpl::ListDocuments(grpc::ServerContext* context,
+                                              const v1::ListDocumentsRequest* request,
+                                              v1::ListDocumentsResponse* response) {
+  // Page sizes and tokens are storage's to check: it owns the pagination.
+  absl::StatusOr<v1::ListDocumentsResponse> page =
+      storage_.ListDocuments(*request, StorageOptions(context));
+  if (!page.ok()) return ToGrpcStatus(FromStorage(page.status()));
+  *response = std::move(*page);
+  return grpc::Status::OK;
+}
+
+grpc::Status CorpusServiceImpl::Search(grpc::ServerContext* context,
+                                       const v1::SearchRequest* request,
+                                       v1::SearchResponse* response) {
+  if (request->query().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("SearchRequest.query is empty"));
+  }
+  absl::StatusOr<v1::SearchResponse> hits = storage_.Search(*request, StorageOptions(context));
+  if (!hits.ok()) return ToGrpcStatus(FromStorage(hits.status()));
+  *response = std::move(*hits);
+  return grpc::Status::OK;
+}
+
+grpc::Status CorpusServiceImpl::GetStats(grpc::ServerContext* context,
+                                         const v1::GetStatsRequest* request,
+                                         v1::CorpusStats* response) {
+  absl::StatusOr<v1::CorpusStats> stats = storage_.GetStats(StorageOptions(context));
+  if (!stats.ok()) return ToGrpcStatus(FromStorage(stats.status()));
+  *response = std::move(*stats);
+  return grpc::Status::OK;
+}
+
+}  // namespace korpus::gateway

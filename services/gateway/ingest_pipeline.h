@@ -1,0 +1,92 @@
+// The gateway's per-article ingest pipeline: normalise (ingest service),
+// detect a duplicate (storage), annotate (annotator), store (storage).
+//
+//   IngestPipeline pipeline(ingest, annotator, storage, config);
+//   absl::StatusOr<v1::IngestResult> result = pipeline.Ingest(article, 0);
+//
+// An article that is bad in itself ends as an IngestResult with outcome
+// REJECTED; only an outage of a backend (UNAVAILABLE, DEADLINE_EXCEEDED,
+// CANCELLED) is returned as an error status, because then no verdict about
+// the article exists and the caller should retry (ingest is idempotent by
+// document id).
+//
+// No gRPC server types appear here except the optional parent call, whose
+// deadline and cancellation propagate to every backend call.
+#ifndef KORPUS_SERVICES_GATEWAY_INGEST_PIPELINE_H_
+#define KORPUS_SERVICES_GATEWAY_INGEST_PIPELINE_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "korpus/v1/corpus.pb.h"
+#include "korpus/v1/document.pb.h"
+#include "libs/clients/annotator_client.h"
+#include "libs/clients/ingest_client.h"
+#include "libs/clients/storage_client.h"
+
+namespace korpus::gateway {
+
+// Where the backends are, for error messages only (the clients already hold
+// their channels).
+struct BackendAddresses {
+  std::string ingest;
+  std::string annotator;
+  std::string storage;
+};
+
+struct IngestPipelineConfig {
+  // Deadline of each backend call (default 10 s); an earlier deadline of the
+  // parent call wins.
+  absl::Duration backend_timeout = absl::Seconds(10);
+  BackendAddresses addresses;
+};
+
+// True for the codes that mean "a backend could not give an answer":
+// UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED. Such failures fail the whole
+// gateway call instead of one article.
+bool IsBackendOutage(const absl::Status& status);
+
+// `status` from a call to the backend `service` ("storage") at `address`,
+// with the message rewritten for outages so that a person at the top of the
+// pipeline knows which service to look at, e.g. "storage is unavailable at
+// 127.0.0.1:50054: failed to connect to all addresses". The code is never
+// changed; non-outage statuses are returned as they are.
+absl::Status DescribeBackendFailure(const absl::Status& status, std::string_view service,
+                                    std::string_view address);
+
+class IngestPipeline {
+ public:
+  // The clients must outlive the pipeline. Thread-safe: Ingest may run
+  // concurrently (the clients are thread-safe, the pipeline holds no state).
+  IngestPipeline(const IngestClient& ingest, const AnnotatorClient& annotator,
+                 const StorageClient& storage, IngestPipelineConfig config);
+
+  // Runs one article through the pipeline; `index` is copied into the
+  // result. Outcomes:
+  //   CREATED    normalised, annotated and stored now;
+  //   DUPLICATE  a document with the same id was stored already (found
+  //              before annotating, or reported by PutDocument when a
+  //              concurrent ingest of the same article won the race);
+  //   REJECTED   ingest or the annotator refused the article (or a backend
+  //              failed on it with a non-outage error); `error` carries the
+  //              code and message and nothing was stored.
+  // Returns an error (see IsBackendOutage) only if a backend is down or too
+  // slow; its message names the service (see DescribeBackendFailure).
+  absl::StatusOr<v1::IngestResult> Ingest(const v1::RawArticle& article, int index,
+                                          const grpc::ServerContextBase* parent = nullptr) const;
+
+ private:
+  CallOptions Options(const grpc::ServerContextBase* parent) const;
+
+  const IngestClient& ingest_;
+  const AnnotatorClient& annotator_;
+  const StorageClient& storage_;
+  IngestPipelineConfig config_;
+};
+
+}  // namespace korpus::gateway
+
+#endif  // KORPUS_SERVICES_GATEWAY_INGEST_PIPELINE_H_
