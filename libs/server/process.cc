@@ -48,28 +48,31 @@ std::string EnvironmentName(absl::string_view flag_name) {
   return absl::StrCat("KORPUS_", absl::AsciiStrToUpper(flag_name));
 }
 
-// Gives every flag the value of its KORPUS_<NAME> environment variable, if
-// set. Runs before the command line is parsed so that the command line wins.
-void ApplyEnvironmentFallbacks() {
+}  // namespace
+
+absl::Status ApplyEnvironmentFallbacks() {
   for (const auto& [name, flag] : absl::GetAllFlags()) {
-    const char* value = std::getenv(EnvironmentName(name).c_str());
+    const std::string variable = EnvironmentName(name);
+    const char* value = std::getenv(variable.c_str());
     if (value == nullptr) continue;
     std::string error;
     if (!flag->ParseFrom(value, &error)) {
-      std::fprintf(stderr, "Invalid value in environment variable %s=\"%s\": %s\n",
-                   EnvironmentName(name).c_str(), value, error.c_str());
-      std::exit(2);
+      return absl::InvalidArgumentError(
+          absl::StrCat("environment variable ", variable, "=\"", value, "\": ", error));
     }
   }
+  return absl::OkStatus();
 }
-
-}  // namespace
 
 std::vector<std::string> InitProcess(int argc, char** argv, const ProcessInfo& info,
                                      bool handle_shutdown_signals) {
   if (handle_shutdown_signals) {
     // Blocked here, before gRPC starts its threads, so that every thread
     // inherits the mask and only WaitForShutdownSignal() sees the signals.
+    // A shell starts background jobs with SIGINT ignored; an ignored signal
+    // is discarded even while blocked, so restore the default first.
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);
@@ -87,7 +90,10 @@ std::vector<std::string> InitProcess(int argc, char** argv, const ProcessInfo& i
       "\n\nEvery flag --name can also be set by the environment variable KORPUS_NAME "
       "(upper case); the command line wins.\n\nUsage: ", ProgramName(argv[0]), " [flags]"));
 
-  ApplyEnvironmentFallbacks();
+  if (absl::Status status = ApplyEnvironmentFallbacks(); !status.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
+    std::exit(2);
+  }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
 
   if (absl::Status status = InitLogging(info.name, absl::GetFlag(FLAGS_log_level), info.log_to_stderr);

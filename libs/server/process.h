@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
+
 
 namespace korpus {
 
@@ -34,6 +36,12 @@ struct ProcessInfo {
 // arguments (without argv[0]).
 std::vector<std::string> InitProcess(int argc, char** argv, const ProcessInfo& info,
                                      bool handle_shutdown_signals = true);
+
+// Gives every flag --name the value of the environment variable
+// KORPUS_NAME, if set. InitProcess() calls it before parsing the command
+// line (so the command line wins). INVALID_ARGUMENT for a value the flag
+// cannot parse, naming the variable.
+absl::Status ApplyEnvironmentFallbacks();
 
 // Blocks until SIGTERM or SIGINT arrives; returns its name.
 std::string WaitForShutdownSignal();

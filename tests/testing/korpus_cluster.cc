@@ -1,0 +1,78 @@
+#include "tests/testing/korpus_cluster.h"
+
+#include <csignal>
+
+#include "absl/strings/str_cat.h"
+
+namespace korpus::testing {
+
+const BuildPaths& DefaultBuildPaths() {
+  static const BuildPaths* paths = new BuildPaths{
+      .gateway = KORPUS_GATEWAY_BINARY,
+      .ingest = KORPUS_INGEST_BINARY,
+      .annotator = KORPUS_ANNOTATOR_BINARY,
+      .storage = KORPUS_STORAGE_BINARY,
+      .korpusctl = KORPUSCTL_BINARY,
+      .model_dir = KORPUS_MODEL_DIR,
+      .seeds_dir = KORPUS_SEEDS_DIR,
+  };
+  return *paths;
+}
+
+absl::StatusOr<std::unique_ptr<ServiceProcess>> KorpusCluster::StartStorage(int port) {
+  ProcessSpec spec{.binary = options_.paths.storage,
+                   .args = {absl::StrCat("--store=sqlite:", options_.work_dir, "/korpus.db")},
+                   .log_path = absl::StrCat(options_.work_dir, "/storage.log"),
+                   .port = port};
+  spec.args.insert(spec.args.end(), options_.storage_args.begin(), options_.storage_args.end());
+  return ServiceProcess::Start(spec);
+}
+
+absl::StatusOr<std::unique_ptr<KorpusCluster>> KorpusCluster::Start(
+    const ClusterOptions& options) {
+  auto cluster = std::unique_ptr<KorpusCluster>(new KorpusCluster(options));
+  const std::string& dir = options.work_dir;
+
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> storage = cluster->StartStorage(0);
+  if (!storage.ok()) return storage.status();
+  cluster->storage_ = *std::move(storage);
+  cluster->storage_port_ = cluster->storage_->port();
+
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> ingest = ServiceProcess::Start(
+      {.binary = options.paths.ingest, .log_path = absl::StrCat(dir, "/ingest.log")});
+  if (!ingest.ok()) return ingest.status();
+  cluster->ingest_ = *std::move(ingest);
+
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> annotator = ServiceProcess::Start(
+      {.binary = options.paths.annotator,
+       .args = {absl::StrCat("--model_dir=", options.paths.model_dir)},
+       .log_path = absl::StrCat(dir, "/annotator.log")});
+  if (!annotator.ok()) return annotator.status();
+  cluster->annotator_ = *std::move(annotator);
+
+  ProcessSpec gateway{.binary = options.paths.gateway,
+                      .args = {absl::StrCat("--ingest_address=", cluster->ingest_->address()),
+                               absl::StrCat("--annotator_address=", cluster->annotator_->address()),
+                               absl::StrCat("--storage_address=", cluster->storage_->address())},
+                      .log_path = absl::StrCat(dir, "/gateway.log")};
+  gateway.args.insert(gateway.args.end(), options.gateway_args.begin(), options.gateway_args.end());
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> started = ServiceProcess::Start(gateway);
+  if (!started.ok()) return started.status();
+  cluster->gateway_ = *std::move(started);
+  return cluster;
+}
+
+absl::Status KorpusCluster::StopStorage() {
+  absl::Status status = storage_->Stop(SIGTERM);
+  storage_.reset();
+  return status;
+}
+
+absl::Status KorpusCluster::RestartStorage() {
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> storage = StartStorage(storage_port_);
+  if (!storage.ok()) return storage.status();
+  storage_ = *std::move(storage);
+  return absl::OkStatus();
+}
+
+}  // namespace korpus::testing
