@@ -2,6 +2,10 @@
 
 #include <array>
 
+#include "absl/strings/str_format.h"
+#include "libs/nlp/conllu.h"
+#include "libs/nlp/model_io.h"
+
 namespace korpus::nlp {
 namespace {
 
@@ -54,9 +58,60 @@ std::string MatchInitialCase(std::string_view token_text, std::string_view word)
 
 absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Load(const PipelineOptions& options) {
   std::unique_ptr<Pipeline> pipeline(new Pipeline(options));
-  pipeline->model_name_ = "korpus-de-rules";
-  pipeline->model_version_ = "1";
+  if (options.model_dir.empty()) {
+    pipeline->model_name_ = "korpus-de-rules";
+    pipeline->model_version_ = "1";
+    return pipeline;
+  }
+  const std::string dir = options.model_dir + "/";
+  absl::StatusOr<Lexicon> lexicon = Lexicon::Load(dir + "de_lexicon.bin");
+  if (!lexicon.ok()) return lexicon.status();
+  absl::StatusOr<Tagger> tagger = Tagger::Load(dir + "de_tagger.bin");
+  if (!tagger.ok()) return tagger.status();
+  absl::StatusOr<Lemmatizer> lemmatizer = Lemmatizer::Load(dir + "de_lemmatizer.bin");
+  if (!lemmatizer.ok()) return lemmatizer.status();
+  pipeline->lexicon_ = *std::move(lexicon);
+  pipeline->tagger_ = *std::move(tagger);
+  pipeline->lemmatizer_ = *std::move(lemmatizer);
+  pipeline->adp_tag_ = pipeline->tagger_->TagIndex("ADP|APPR");
+  pipeline->det_tag_ = pipeline->tagger_->TagIndex("DET|ART");
+  // The version names the exact model files: a hash of their bytes.
+  uint64_t hash = 0;
+  for (const char* name : {"de_lexicon.bin", "de_tagger.bin", "de_lemmatizer.bin"}) {
+    absl::StatusOr<std::string> bytes = ReadFileToString(dir + name);
+    if (!bytes.ok()) return bytes.status();
+    hash = StableHash(*bytes, hash ^ 0x9E3779B97F4A7C15ULL);
+  }
+  pipeline->model_name_ = "korpus-de-gsd-perceptron";
+  pipeline->model_version_ = absl::StrFormat("%016x", hash);
   return pipeline;
+}
+
+void Pipeline::TagAndLemmatize(AnalyzedText& result) const {
+  std::vector<std::string_view> forms;
+  std::vector<int> fixed;
+  std::vector<int> tags;
+  for (const Sentence& sentence : result.sentences) {
+    const uint32_t first_word = result.token_words[sentence.first_token];
+    const uint32_t end_word = result.token_words[sentence.first_token + sentence.token_count];
+    forms.clear();
+    fixed.clear();
+    for (uint32_t w = first_word; w < end_word; ++w) {
+      const Word& word = result.words[w];
+      forms.push_back(word.form);
+      // Contraction words arrive tagged from the fixed table.
+      fixed.push_back(word.upos == "ADP" ? adp_tag_ : word.upos == "DET" ? det_tag_ : -1);
+    }
+    tagger_->Tag(forms, fixed, &*lexicon_, tags);
+    for (uint32_t w = first_word; w < end_word; ++w) {
+      Word& word = result.words[w];
+      if (fixed[w - first_word] >= 0) continue;
+      const int tag = tags[w - first_word];
+      word.upos = tagger_->upos(tag);
+      word.xpos = tagger_->xpos(tag);
+      word.lemma = lemmatizer_->Lemmatize(word.form, word.upos, &*lexicon_);
+    }
+  }
 }
 
 void Pipeline::ExpandWords(std::string_view text, AnalyzedText& result) const {
@@ -106,6 +161,7 @@ AnalyzedText Pipeline::Analyze(std::string_view text) const {
   tokenizer_.TokenizeInto(text, result.tokens);
   tokenizer_.SplitSentences(text, result.tokens, result.sentences);
   ExpandWords(text, result);
+  if (tagger_.has_value()) TagAndLemmatize(result);
   return result;
 }
 

@@ -1,0 +1,70 @@
+// korpus-train: rebuilds every model file of libs/nlp from the data.
+// Run from the repository root (paths are relative to it):
+//   korpus-train --gsd_train=../shared/data/ud-german-gsd/de_gsd-ud-dev.conllu
+//                --npm_dir=third_party/npm --out_dir=models
+// Deterministic: fixed seed and iteration count, sorted outputs, so the same
+// inputs and build give byte-identical files.
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "libs/nlp/conllu.h"
+#include "libs/nlp/lemmatizer.h"
+#include "libs/nlp/lexicon.h"
+#include "libs/nlp/tagger.h"
+#include "tools/train/npm_lexicon.h"
+
+ABSL_FLAG(std::string, gsd_train, "../shared/data/ud-german-gsd/de_gsd-ud-dev.conllu",
+          "CoNLL-U training data (GSD dev: the train split is not available).");
+ABSL_FLAG(std::string, npm_dir, "third_party/npm",
+          "Directory with the unpacked german-{words,verbs,adjectives}-dict packages.");
+ABSL_FLAG(std::string, out_dir, "models", "Where to write de_*.bin.");
+ABSL_FLAG(int, iterations, 12, "Perceptron training iterations.");
+
+namespace {
+
+using namespace korpus;
+
+absl::Status Run() {
+  const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
+  absl::StatusOr<nlp::Lexicon> lexicon = train::BuildLexiconFromNpm(absl::GetFlag(FLAGS_npm_dir));
+  if (!lexicon.ok()) return lexicon.status();
+  std::cerr << "lexicon: " << lexicon->size() << " forms\n";
+  if (absl::Status s = lexicon->Save(out_dir + "/de_lexicon.bin"); !s.ok()) return s;
+
+  absl::StatusOr<std::vector<nlp::ConlluSentence>> gold =
+      nlp::ReadConlluFile(absl::GetFlag(FLAGS_gsd_train));
+  if (!gold.ok()) return gold.status();
+  std::vector<nlp::TaggedSentence> tagged;
+  std::vector<nlp::LemmaExample> lemmas;
+  for (const nlp::ConlluSentence& sentence : *gold) {
+    nlp::TaggedSentence t;
+    for (size_t r : sentence.WordRows()) {
+      const nlp::ConlluRow& row = sentence.rows[r];
+      t.words.push_back(row.form);
+      t.tags.push_back(absl::StrCat(row.upos, "|", row.xpos));
+      lemmas.push_back({row.form, row.upos, row.lemma});
+    }
+    tagged.push_back(std::move(t));
+  }
+  nlp::TaggerTrainingOptions options;
+  options.iterations = absl::GetFlag(FLAGS_iterations);
+  const nlp::Tagger tagger = nlp::Tagger::Train(tagged, &*lexicon, options);
+  std::cerr << "tagger: " << tagger.tag_names().size() << " tags from " << tagged.size()
+            << " sentences\n";
+  if (absl::Status s = tagger.Save(out_dir + "/de_tagger.bin"); !s.ok()) return s;
+  const nlp::Lemmatizer lemmatizer = nlp::Lemmatizer::Train(lemmas, &*lexicon);
+  return lemmatizer.Save(out_dir + "/de_lemmatizer.bin");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  if (absl::Status status = Run(); !status.ok()) {
+    std::cerr << "korpus-train: " << status << "\n";
+    return 1;
+  }
+  return 0;
+}
