@@ -38,12 +38,18 @@ bool IsBackendOutage(const absl::Status& status) {
 absl::Status DescribeBackendFailure(const absl::Status& status, std::string_view service,
                                     std::string_view address) {
   if (!IsBackendOutage(status)) return status;
-  const char* what = absl::IsUnavailable(status)        ? "is unavailable"
-                     : absl::IsDeadlineExceeded(status) ? "did not answer in time"
-                                                        : "call was cancelled";
-  return absl::Status(status.code(),
-                      absl::StrCat(std::string(service), " ", what, " at ", std::string(address),
-                                   ": ", PeerMessage(status, service)));
+  const std::string name(service);
+  const std::string where(address);
+  const std::string cause = PeerMessage(status, service);
+  std::string message;
+  if (absl::IsUnavailable(status)) {
+    message = absl::StrCat(name, " is unavailable at ", where, ": ", cause);
+  } else if (absl::IsDeadlineExceeded(status)) {
+    message = absl::StrCat(name, " at ", where, " did not answer in time: ", cause);
+  } else {
+    message = absl::StrCat("call to ", name, " at ", where, " was cancelled: ", cause);
+  }
+  return absl::Status(status.code(), message);
 }
 
 IngestPipeline::IngestPipeline(const IngestClient& ingest, const AnnotatorClient& annotator,
