@@ -1,0 +1,90 @@
+// The SQLite backend of Store: one database file holding documents,
+// annotations and an FTS5 full-text index. See store.h for the contract.
+//
+// Storage layout (schema version 1, kept in PRAGMA user_version):
+//   documents      one row per document. `seq` (INTEGER PRIMARY KEY
+//                  AUTOINCREMENT, the rowid) is the ingestion sequence that
+//                  List pages over; `id` is UNIQUE. Scalars are columns
+//                  (timestamps as integers: published_at as seconds + nanos,
+//                  NULL seconds when unknown; ingested_at in microseconds;
+//                  state as the DocumentState number). `metadata` and
+//                  `paragraphs` are serialized v1::Document messages with only
+//                  that field set, so reading merges them straight into the
+//                  result. `text` and `paragraphs` are the last columns, so
+//                  BASIC reads never touch their overflow pages.
+//   annotations    one row per annotated document: document_seq, model name
+//                  and version (queryable), `data` = serialized v1::Annotations.
+//   documents_fts  FTS5 over documents(title, text), external content (the
+//                  text is not stored twice), tokenize 'unicode61
+//                  remove_diacritics 0': case-folded whole words split at
+//                  punctuation ("US-Exportkontrollen" -> us, exportkontrollen),
+//                  umlauts kept (Äpfel and Apfel stay different words).
+// Documents are never updated or deleted, so the index is written in Put and
+// needs no triggers.
+//
+// Durability and concurrency: WAL journal, synchronous=NORMAL (a committed
+// Put survives a process crash; a power cut may lose the last transactions
+// but never corrupts the file), foreign keys on, busy_timeout for other
+// processes holding the lock (then UNAVAILABLE). Within the process, writes
+// go through one connection and reads through a second, read-only one, each
+// serialized by its own mutex, so searches never wait for a write to finish
+// and vice versa (WAL readers see the last committed state). An in-memory
+// database has a single connection for both.
+#ifndef KORPUS_LIBS_STORE_SQLITE_STORE_H_
+#define KORPUS_LIBS_STORE_SQLITE_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/store/store.h"
+
+namespace korpus::store {
+
+struct SqliteOptions {
+  // The database file, created if missing; ":memory:" for a private
+  // in-memory database that disappears with the store. Required.
+  std::string path;
+  // How long a statement waits for a lock held by another process before
+  // failing with UNAVAILABLE. Default 5 s.
+  absl::Duration busy_timeout = absl::Seconds(5);
+};
+
+class SqliteStore final : public Store {
+ public:
+  // The schema version this build writes and understands.
+  static int SchemaVersion();
+
+  // Opens the database and brings its schema up to SchemaVersion(), applying
+  // the missing migrations in order in one transaction (all or none).
+  // Errors: INVALID_ARGUMENT for an empty path; FAILED_PRECONDITION if the
+  // file's schema is newer than this build knows, or the file cannot be
+  // opened or written (permissions, a missing directory); DATA_LOSS if it is
+  // not an SQLite database or is corrupt; UNAVAILABLE if another process
+  // holds the lock beyond busy_timeout.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
+
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  absl::StatusOr<PutResult> Put(const v1::Document& document) override;
+  absl::StatusOr<v1::Document> Get(std::string_view id, v1::DocumentView view) override;
+  absl::StatusOr<v1::ListDocumentsResponse> List(const v1::ListDocumentsRequest& request) override;
+  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) override;
+  absl::StatusOr<v1::CorpusStats> Stats() override;
+
+  class Connection;  // Internal: one sqlite3 handle, its mutex and statement cache.
+
+ private:
+  SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader);
+  Connection& reader() { return reader_ ? *reader_ : *writer_; }
+
+  std::unique_ptr<Connection> writer_;
+  std::unique_ptr<Connection> reader_;  // null for an in-memory database
+};
+
+}  // namespace korpus::store
+
+#endif  // KORPUS_LIBS_STORE_SQLITE_STORE_H_

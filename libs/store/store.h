@@ -1,0 +1,95 @@
+// The durable store of documents and their annotations: the storage
+// service's logic, without gRPC. Backends implement Store; OpenStore() picks
+// one from a spec string, so that main.cc and tests never name a backend.
+//
+// Example:
+//   absl::StatusOr<std::unique_ptr<Store>> store = OpenStore("sqlite:korpus.db");
+//   if (!store.ok()) return store.status();
+//   absl::StatusOr<PutResult> put = (*store)->Put(document);
+//   absl::StatusOr<v1::Document> got = (*store)->Get(document.id(), v1::DOCUMENT_VIEW_TEXT);
+//
+// Views (v1::DocumentView): BASIC is metadata and counts (no text,
+// paragraphs or annotations); TEXT adds text and paragraphs; FULL adds
+// annotations. UNSPECIFIED means FULL for Get and BASIC for List and Search.
+//
+// Errors follow the house table: INVALID_ARGUMENT for bad input (the message
+// names the field), NOT_FOUND for an unknown id, UNAVAILABLE when the
+// database is busy or cannot be reached (retry with backoff), DATA_LOSS when
+// it is corrupt, INTERNAL for broken invariants.
+//
+// Thread-safety: every method of a Store may be called concurrently from any
+// number of threads.
+#ifndef KORPUS_LIBS_STORE_STORE_H_
+#define KORPUS_LIBS_STORE_STORE_H_
+
+#include <memory>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "korpus/v1/document.pb.h"
+#include "korpus/v1/query.pb.h"
+
+namespace korpus::store {
+
+struct PutResult {
+  // True if the document was new and has been stored; false if a document
+  // with its id already existed (nothing was written).
+  bool created = false;
+  // The document as stored (the existing one when created is false), in
+  // DOCUMENT_VIEW_BASIC.
+  v1::Document stored_basic;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores `document`, its annotations (if set) and its full-text index
+  // entries in one transaction: after a failure nothing of it is stored.
+  // Idempotent by id: if a document with document.id() exists, nothing is
+  // written and created is false, whatever the rest of `document` says.
+  //
+  // The store sets ingested_at (now) and, if state is UNSPECIFIED, sets it to
+  // ANNOTATED when annotations are present and PENDING otherwise. A zero
+  // char_count is computed from the text (in code points); zero
+  // sentence/token counts are taken from the annotations.
+  //
+  // INVALID_ARGUMENT if id or text is empty, or if state is ANNOTATED
+  // without annotations.
+  virtual absl::StatusOr<PutResult> Put(const v1::Document& document) = 0;
+
+  // The document with this id in `view`. NOT_FOUND ("no document with id
+  // 'x'") if there is none; INVALID_ARGUMENT if `id` is empty.
+  virtual absl::StatusOr<v1::Document> Get(
+      std::string_view id, v1::DocumentView view = v1::DOCUMENT_VIEW_UNSPECIFIED) = 0;
+
+  // One page of documents, oldest first (in ingestion order), so pages are
+  // stable while documents are added: walking next_page_token until it is
+  // empty visits every document stored before the walk began exactly once.
+  // INVALID_ARGUMENT if page_size is outside [0, 1000] (0 means 50) or the
+  // page token is malformed or came from a request with another view.
+  virtual absl::StatusOr<v1::ListDocumentsResponse> List(
+      const v1::ListDocumentsRequest& request) = 0;
+
+  // Full-text search (see ParseQuery in libs/store/query.h for the syntax):
+  // whole words, case-insensitive, all terms must match. Best hits first;
+  // total_size counts every match. INVALID_ARGUMENT for a malformed query,
+  // a page_size outside [0, 1000] (0 means 20), or a page token that is
+  // malformed or came from another query or view.
+  virtual absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) = 0;
+
+  // Totals over the whole store.
+  virtual absl::StatusOr<v1::CorpusStats> Stats() = 0;
+};
+
+// Opens (creating and migrating if needed) the store that `spec` names:
+//   sqlite:PATH        an SQLite database file at PATH (created if missing)
+//   sqlite::memory:    a private in-memory SQLite database (tests)
+// INVALID_ARGUMENT for an unknown scheme or an empty path; otherwise the
+// backend's own errors (see sqlite_store.h).
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec);
+
+}  // namespace korpus::store
+
+#endif  // KORPUS_LIBS_STORE_STORE_H_
