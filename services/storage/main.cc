@@ -1,0 +1,57 @@
+// korpus-storage: serves korpus.v1.StorageService over a document store.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "korpus/v1/storage.grpc.pb.h"
+#include "libs/server/logging.h"
+#include "libs/server/process.h"
+#include "libs/server/server.h"
+#include "libs/store/store.h"
+#include "services/storage/storage_service.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, store, "sqlite:korpus.db",
+          "Where documents are stored (env KORPUS_STORE): sqlite:PATH for an SQLite database "
+          "file (created and migrated at start-up), sqlite::memory: for a throw-away "
+          "in-memory database.");
+
+namespace {
+
+struct StorageConfig {
+  std::string store_spec;
+};
+
+absl::Status Validate(const StorageConfig& config) {
+  if (config.store_spec.empty()) return absl::InvalidArgumentError("--store is empty");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  korpus::InitProcess(argc, argv,
+                      {.name = "storage",
+                       .description = "Stores documents and annotations and "
+                                      "serves them, with full-text search (korpus.v1."
+                                      "StorageService). Default address 127.0.0.1:50054."});
+  const StorageConfig config{.store_spec = absl::GetFlag(FLAGS_store)};
+  if (absl::Status status = Validate(config); !status.ok()) {
+    spdlog::critical("invalid configuration: {}", status);
+    return 2;
+  }
+  // Opened, and migrated, before serving: a broken store never reports SERVING.
+  absl::StatusOr<std::unique_ptr<korpus::store::Store>> store =
+      korpus::store::OpenStore(config.store_spec);
+  if (!store.ok()) {
+    spdlog::critical("cannot open store {}: {}", config.store_spec, store.status());
+    return 1;
+  }
+  spdlog::info("opened store {}", config.store_spec);
+  korpus::StorageServiceImpl service(**store);
+  return korpus::ServeUntilSignalled(
+      korpus::ServerOptionsFromFlags("storage", "127.0.0.1:50054"),
+      {{&service, korpus::v1::StorageService::service_full_name()}});
+}

@@ -1,0 +1,64 @@
+#include "services/storage/storage_service.h"
+
+#include <utility>
+
+#include "libs/server/grpc_status.h"
+#include "libs/server/logging.h"
+#include "spdlog/spdlog.h"
+
+namespace korpus {
+namespace {
+
+// Copies a successful result into `response`; returns the status either way.
+template <typename T>
+grpc::Status Respond(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status StorageServiceImpl::PutDocument(grpc::ServerContext* context,
+                                             const v1::PutDocumentRequest* request,
+                                             v1::PutDocumentResponse* response) {
+  absl::StatusOr<store::PutResult> result = store_.Put(request->document());
+  if (!result.ok()) {
+    if (result.status().code() != absl::StatusCode::kInvalidArgument) {
+      spdlog::error("storing document id={} failed: {}", request->document().id(),
+                    result.status());
+    }
+    return ToGrpcStatus(result.status());
+  }
+  spdlog::debug("stored document id={} created={} chars={}", request->document().id(),
+                result->created, result->stored_basic.char_count());
+  response->set_created(result->created);
+  *response->mutable_document() = std::move(result->stored_basic);
+  return grpc::Status::OK;
+}
+
+grpc::Status StorageServiceImpl::GetDocument(grpc::ServerContext* context,
+                                             const v1::GetDocumentRequest* request,
+                                             v1::Document* response) {
+  return Respond(store_.Get(request->id(), request->view()), response);
+}
+
+grpc::Status StorageServiceImpl::ListDocuments(grpc::ServerContext* context,
+                                               const v1::ListDocumentsRequest* request,
+                                               v1::ListDocumentsResponse* response) {
+  return Respond(store_.List(*request), response);
+}
+
+grpc::Status StorageServiceImpl::Search(grpc::ServerContext* context,
+                                        const v1::SearchRequest* request,
+                                        v1::SearchResponse* response) {
+  return Respond(store_.Search(*request), response);
+}
+
+grpc::Status StorageServiceImpl::GetStats(grpc::ServerContext* context,
+                                          const v1::GetStatsRequest* request,
+                                          v1::CorpusStats* response) {
+  return Respond(store_.Stats(), response);
+}
+
+}  // namespace korpus

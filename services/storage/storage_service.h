@@ -1,0 +1,38 @@
+// The gRPC face of korpus.v1.StorageService: a thin adapter from requests to
+// a Store (libs/store/store.h) and from absl::Status to grpc::Status. All
+// logic (validation, paging, search) lives in the Store.
+//
+// Synchronous gRPC API: every Store call may block on SQLite, so each RPC
+// runs on a thread of gRPC's sync server pool.
+#ifndef KORPUS_SERVICES_STORAGE_STORAGE_SERVICE_H_
+#define KORPUS_SERVICES_STORAGE_STORAGE_SERVICE_H_
+
+#include "korpus/v1/storage.grpc.pb.h"
+#include "libs/store/store.h"
+
+namespace korpus {
+
+class StorageServiceImpl final : public v1::StorageService::Service {
+ public:
+  // `store` must outlive the service; it is used from many threads at once.
+  explicit StorageServiceImpl(store::Store& store) : store_(store) {}
+
+  grpc::Status PutDocument(grpc::ServerContext* context, const v1::PutDocumentRequest* request,
+                           v1::PutDocumentResponse* response) override;
+  grpc::Status GetDocument(grpc::ServerContext* context, const v1::GetDocumentRequest* request,
+                           v1::Document* response) override;
+  grpc::Status ListDocuments(grpc::ServerContext* context,
+                             const v1::ListDocumentsRequest* request,
+                             v1::ListDocumentsResponse* response) override;
+  grpc::Status Search(grpc::ServerContext* context, const v1::SearchRequest* request,
+                      v1::SearchResponse* response) override;
+  grpc::Status GetStats(grpc::ServerContext* context, const v1::GetStatsRequest* request,
+                        v1::CorpusStats* response) override;
+
+ private:
+  store::Store& store_;
+};
+
+}  // namespace korpus
+
+#endif  // KORPUS_SERVICES_STORAGE_STORAGE_SERVICE_H_
