@@ -15,7 +15,8 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
-// Escapes for a JSON string literal (the input is UTF-8 and passes through).
+}  // namespace
+
 void AppendJsonString(std::string_view value, std::string& out) {
   out += '"';
   for (char c : value) {
@@ -35,6 +36,8 @@ void AppendJsonString(std::string_view value, std::string& out) {
   }
   out += '"';
 }
+
+namespace {
 
 // CoNLL-U columns may not hold spaces/tabs; the tokenizer never emits them,
 // but a form with one would break the format, so map them to U+00A0.

@@ -26,6 +26,10 @@ std::vector<ConlluSentence> ToConllu(std::string_view text, const AnalyzedText& 
 std::string ToJson(std::string_view text, const AnalyzedText& analysis,
                    std::string_view model_name, std::string_view model_version);
 
+// Appends `value` as a JSON string literal (UTF-8 passes through; quotes,
+// backslashes and control characters are escaped).
+void AppendJsonString(std::string_view value, std::string& out);
+
 // A table for people: one line per word (offsets, form, lemma, UPOS, XPOS,
 // features), a blank line between sentences.
 std::string ToTable(std::string_view text, const AnalyzedText& analysis);

@@ -156,6 +156,20 @@ void Pipeline::ExpandWords(std::string_view text, AnalyzedText& result) const {
   result.token_words.push_back(static_cast<uint32_t>(result.words.size()));
 }
 
+std::vector<Pipeline::WordTags> Pipeline::TagWords(
+    const std::vector<std::string_view>& words) const {
+  std::vector<WordTags> out(words.size());
+  if (!tagger_.has_value()) return out;
+  std::vector<int> tags;
+  tagger_->Tag(words, {}, &*lexicon_, tags);
+  for (size_t i = 0; i < words.size(); ++i) {
+    out[i].upos = tagger_->upos(tags[i]);
+    out[i].xpos = tagger_->xpos(tags[i]);
+    out[i].lemma = lemmatizer_->Lemmatize(words[i], out[i].upos, &*lexicon_);
+  }
+  return out;
+}
+
 AnalyzedText Pipeline::Analyze(std::string_view text) const {
   AnalyzedText result;
   tokenizer_.TokenizeInto(text, result.tokens);

@@ -78,6 +78,19 @@ class Pipeline {
   // fails; empty text gives an empty result.
   AnalyzedText Analyze(std::string_view text) const;
 
+  // Tag and lemma of one word of a pre-tokenised sentence.
+  struct WordTags {
+    std::string_view upos = "_";  // valid while this Pipeline lives
+    std::string_view xpos = "_";
+    std::string lemma = "_";
+  };
+  // Tags and lemmatises one pre-tokenised sentence of syntactic words (for
+  // CoNLL-U input). Without models every field is "_".
+  std::vector<WordTags> TagWords(const std::vector<std::string_view>& words) const;
+
+  // True when the trained tagger and lemmatizer are loaded.
+  bool has_models() const { return tagger_.has_value(); }
+
   // Identify the models, so stored annotations can name what produced them.
   std::string_view model_name() const { return model_name_; }
   std::string_view model_version() const { return model_version_; }
