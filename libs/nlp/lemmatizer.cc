@@ -115,6 +115,13 @@ std::string Lemmatizer::Lemmatize(std::string_view form, std::string_view upos,
   if (upos == "PROPN" || upos == "NUM" || upos == "PUNCT" || upos == "SYM" || upos == "X") {
     return std::string(form);
   }
+  // Hyphenated compound: lemmatise the head, keep the rest ("KI-Chips" ->
+  // "KI-Chip").
+  if (const size_t hyphen = form.rfind('-');
+      hyphen != std::string_view::npos && hyphen > 0 && hyphen + 1 < form.size()) {
+    return absl::StrCat(ToAbsl(form.substr(0, hyphen + 1)),
+                        Lemmatize(form.substr(hyphen + 1), upos, lexicon));
+  }
   const std::string_view group = LexiconGroup(upos);
   if (lexicon != nullptr && !group.empty()) {
     if (const Lexicon::Entry* entry = lexicon->Find(form)) {

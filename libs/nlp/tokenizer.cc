@@ -645,6 +645,14 @@ void Tokenizer::SplitSentences(std::string_view text, const std::vector<Token>& 
         GapHasParagraphBreak(text, tokens[last].end, tokens[last + 1].begin)) {
       boundary = true;
     }
+    // A single line break after a line without final punctuation, before a
+    // capitalised word, ends a heading ("Trump trifft Huang\nPräsident ...").
+    if (!boundary && last + 1 < count && token.kind == TokenKind::kWord &&
+        text.substr(tokens[last].end, tokens[last + 1].begin - tokens[last].end).find('\n') !=
+            std::string_view::npos &&
+        IsUpperCp(FirstCp(text, tokens[last + 1]))) {
+      boundary = true;
+    }
     if (boundary || last + 1 == count) close_sentence(last);
     t = last;
   }

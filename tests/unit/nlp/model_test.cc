@@ -100,6 +100,7 @@ TEST(LemmatizerTest, DictionaryLexiconAndSuffixRules) {
   EXPECT_EQ(lemmatizer.Lemmatize("Exportbeschränkungen", "NOUN", &lexicon),
             "Exportbeschränkung");
   EXPECT_EQ(lemmatizer.Lemmatize("Berlin", "PROPN", &lexicon), "Berlin");
+  EXPECT_EQ(lemmatizer.Lemmatize("KI-Regierungen", "NOUN", &lexicon), "KI-Regierung");
 }
 
 TEST(PipelineModelsTest, CommittedModelsTagAndLemmatize) {

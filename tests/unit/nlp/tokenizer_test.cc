@@ -178,6 +178,11 @@ TEST_F(TokenizerTest, SingleNewlineDoesNotEndSentence) {
   EXPECT_EQ(Sentences("Ein Satz über\nzwei Zeilen.").size(), 1u);
 }
 
+TEST_F(TokenizerTest, HeadlineOnItsOwnLineEndsAtTheLineBreak) {
+  EXPECT_THAT(Sentences("Regierung plant Reform\nDie Regierung will handeln."),
+              ElementsAre("Regierung plant Reform", "Die Regierung will handeln."));
+}
+
 TEST_F(TokenizerTest, ExclamationAndEllipsis) {
   EXPECT_THAT(Tokens("Wow!!! Und dann..."), ElementsAre("Wow", "!!!", "Und", "dann", "..."));
   EXPECT_THAT(Sentences("Wow!!! Und dann... nichts."), ElementsAre("Wow!!!", "Und dann... nichts."));
