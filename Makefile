@@ -37,5 +37,19 @@ test: build
 test-unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
 
+# The NLP models in models/ are built from ../shared/data by the project's own
+# trainer; the result is byte-identical for the same data (see docs/NLP.md).
+models: configure
+	@cmake --build $(BUILD_DIR) --target korpus-train -j$(JOBS)
+	$(BUILD_DIR)/tools/train/korpus-train --gsd_train=../shared/data/ud-german-gsd/de_gsd-ud-dev.conllu \
+	  --npm_dir=third_party/npm --out_dir=models
+
+# CoNLL 2018 metrics on the held-out GSD test set; also writes $(BUILD_DIR)/eval/nlp.json.
+eval: configure
+	@cmake --build $(BUILD_DIR) --target korpus-eval-nlp -j$(JOBS)
+	@mkdir -p $(BUILD_DIR)/eval
+	$(BUILD_DIR)/tools/train/korpus-eval-nlp --gold=../shared/data/ud-german-gsd/de_gsd-ud-test.conllu \
+	  --models=models --json_out=$(BUILD_DIR)/eval/nlp.json
+
 clean:
 	rm -rf $(BUILD_DIR)
