@@ -1,0 +1,535 @@
+#include "tools/korpusctl/commands.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "libs/clients/channel.h"
+#include "libs/clients/corpus_client.h"
+#include "tools/korpusctl/article_reader.h"
+
+namespace korpus::ctl {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+// What a command handler works with: its arguments, the options, and a
+// client of the gateway that connects only when first used (so that
+// offline commands never need a gateway).
+class Invocation {
+ public:
+  Invocation(std::vector<std::string> args, const Options& options)
+      : args(std::move(args)), options(options) {}
+
+  const std::vector<std::string> args;
+  const Options& options;
+  std::ostream& out = std::cout;
+  std::ostream& err = std::cerr;
+
+  const CorpusClient& client() {
+    if (client_ == nullptr) {
+      channel_ = MakeChannel(options.gateway);
+      client_ = std::make_unique<CorpusClient>(channel_);
+    }
+    return *client_;
+  }
+
+  CallOptions call() const { return CallOptions{.timeout = options.timeout}; }
+
+  // Prints "korpusctl: CODE: message" on stderr and returns the exit code
+  // of a failed command.
+  int Fail(const absl::Status& status) {
+    absl::string_view message = status.message();
+    std::string text(message);
+    if (absl::IsUnavailable(status) && channel_ != nullptr &&
+        channel_->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY) {
+      // Not connected: the gateway itself is down, rather than a backend
+      // behind it (whose outage the gateway reports over a live channel).
+      absl::ConsumePrefix(&message, "gateway: ");
+      text = absl::StrCat("gateway is unavailable at ", options.gateway, ": ",
+                          std::string(message));
+    } else if (absl::IsDeadlineExceeded(status)) {
+      absl::StrAppend(&text, " (--timeout=", absl::FormatDuration(options.timeout), ")");
+    }
+    err << "korpusctl: " << absl::StatusCodeToString(status.code()) << ": " << text << std::endl;
+    return kExitFailed;
+  }
+
+  // One JSON object on one line.
+  void PrintJson(const google::protobuf::Message& message) {
+    google::protobuf::util::JsonPrintOptions json_options;
+    json_options.preserve_proto_field_names = true;
+    // Zero counts and index 0 are printed too, so that every object of a
+    // kind has the same keys for scripts.
+    json_options.always_print_primitive_fields = true;
+    std::string json;
+    if (auto status = google::protobuf::util::MessageToJsonString(message, &json, json_options);
+        !status.ok()) {
+      err << "korpusctl: cannot print JSON: " << status.ToString() << std::endl;
+      return;
+    }
+    out << json << std::endl;
+  }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<CorpusClient> client_;
+};
+
+using Handler = int (*)(Invocation&);
+
+struct Command {
+  absl::string_view name;
+  // Arguments after the name, for help and usage errors.
+  absl::string_view usage;
+  absl::string_view summary;
+  int min_args;
+  int max_args;  // -1: no limit.
+  Handler run;
+};
+
+int RunIngest(Invocation& invocation);
+int RunGet(Invocation& invocation);
+int RunList(Invocation& invocation);
+int RunSearch(Invocation& invocation);
+int RunStats(Invocation& invocation);
+int RunHelp(Invocation& invocation);
+
+// The commands. Commands that need no gateway (such as an offline
+// `annotate FILE...` running libs/nlp in-process) are added here the same
+// way: they simply never call Invocation::client().
+constexpr Command kCommands[] = {
+    {"ingest", "PATH...",
+     "Normalise, annotate and store articles, streamed through the gateway. PATH is a .txt, "
+     ".html/.htm or .jsonl file, a directory (its files of those kinds, sorted by name), or - "
+     "for standard input (read as --stdin_format). JSONL keys: content (or text), format, "
+     "title, source_uri, published_at (RFC 3339), metadata. Exit code 1 if any article was "
+     "rejected or the stream failed.",
+     1, -1, RunIngest},
+    {"get", "ID [--view=basic|text|full]", "Show one document (default view: full).", 1, 1,
+     RunGet},
+    {"list", "[--page_size=N] [--page_token=T] [--all]",
+     "List documents in ingestion order, one page (or --all pages).", 0, 0, RunList},
+    {"search", "QUERY... [--page_size=N] [--page_token=T] [--all]",
+     "Full-text search; the words are joined into one query (\"double quotes\" make a "
+     "phrase).",
+     1, -1, RunSearch},
+    {"stats", "", "Corpus-wide counts.", 0, 0, RunStats},
+    {"help", "", "Show this list.", 0, 0, RunHelp},
+};
+
+const Command* FindCommand(absl::string_view name) {
+  for (const Command& command : kCommands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+int UsageError(Invocation& invocation, const Command& command, absl::string_view problem) {
+  invocation.err << "korpusctl: " << problem << "\nusage: korpusctl " << command.name
+                 << (command.usage.empty() ? "" : " ") << command.usage << std::endl;
+  return kExitUsage;
+}
+
+// "INGEST_OUTCOME_CREATED" -> "CREATED", "DOCUMENT_STATE_ANNOTATED" ->
+// "annotated" (with `lower`).
+std::string ShortName(const std::string& name, absl::string_view prefix, bool lower) {
+  absl::string_view rest(name);
+  absl::ConsumePrefix(&rest, prefix);
+  std::string result(rest);
+  if (lower) std::transform(result.begin(), result.end(), result.begin(), ::tolower);
+  return result;
+}
+
+std::string StateName(v1::DocumentState state) {
+  return ShortName(v1::DocumentState_Name(state), "DOCUMENT_STATE_", true);
+}
+
+std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp, bool full) {
+  if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "-";
+  if (full) return google::protobuf::util::TimeUtil::ToString(timestamp);
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(timestamp.seconds()),
+                          absl::UTCTimeZone());
+}
+
+// Prints rows as columns separated by two spaces, each as wide as its widest
+// cell; the last column is not padded. Columns in `right_aligned` are
+// aligned right (numbers).
+void PrintTable(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
+                const std::vector<bool>& right_aligned) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) line += "  ";
+      const bool last = i + 1 == row.size();
+      const std::string padding(widths[i] - row[i].size(), ' ');
+      const bool right = i < right_aligned.size() && right_aligned[i];
+      if (right) line += padding;
+      line += row[i];
+      if (!right && !last) line += padding;
+    }
+    out << line << "\n";
+  }
+  out.flush();
+}
+
+// --- ingest ---
+
+// Fixed widths, because rows are printed as results arrive.
+std::string IngestRow(absl::string_view outcome, absl::string_view id, absl::string_view sentences,
+                      absl::string_view tokens, absl::string_view title) {
+  return absl::StrFormat("%-9s  %-25s  %9s  %6s  %s", outcome, id, sentences, tokens, title);
+}
+
+int RunIngest(Invocation& invocation) {
+  absl::StatusOr<InputFormat> stdin_format = ParseInputFormat(invocation.options.stdin_format);
+  if (!stdin_format.ok()) {
+    return UsageError(invocation, *FindCommand("ingest"),
+                      absl::StrCat("--stdin_format: ", std::string(stdin_format.status().message())));
+  }
+  absl::StatusOr<ArticleReader> reader = ArticleReader::Open(invocation.args, *stdin_format);
+  if (!reader.ok()) return invocation.Fail(reader.status());
+
+  // Shared between this thread (reading and sending) and the thread that
+  // receives results.
+  std::mutex mutex;
+  std::vector<std::string> labels;  // By stream index.
+  int unreadable = 0, created = 0, duplicates = 0, rejected = 0;
+  const bool json = invocation.options.json;
+  if (!json) {
+    invocation.out << IngestRow("OUTCOME", "ID", "SENTENCES", "TOKENS", "TITLE") << std::endl;
+  }
+
+  auto next_article = [&](v1::RawArticle& article) {
+    while (true) {
+      std::string label;
+      absl::StatusOr<bool> more = reader->Next(article, label);
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!more.ok()) {
+        ++unreadable;
+        invocation.err << "korpusctl: " << label << ": " << more.status().message() << std::endl;
+        continue;
+      }
+      if (!*more) return false;
+      labels.push_back(std::move(label));
+      return true;
+    }
+  };
+  auto on_result = [&](const v1::IngestResult& result) {
+    std::lock_guard<std::mutex> lock(mutex);
+    switch (result.outcome()) {
+      case v1::INGEST_OUTCOME_CREATED: ++created; break;
+      case v1::INGEST_OUTCOME_DUPLICATE: ++duplicates; break;
+      default: ++rejected; break;
+    }
+    if (json) {
+      invocation.PrintJson(result);
+      return;
+    }
+    const std::string outcome = ShortName(IngestOutcome_Name(result.outcome()), "INGEST_OUTCOME_", false);
+    if (result.outcome() == v1::INGEST_OUTCOME_REJECTED) {
+      const std::string& label =
+          result.index() >= 0 && static_cast<size_t>(result.index()) < labels.size()
+              ? labels[result.index()]
+              : "?";
+      invocation.out << IngestRow(outcome, "-", "-", "-",
+                                  absl::StrCat(label, ": ",
+                                               absl::StatusCodeToString(static_cast<absl::StatusCode>(
+                                                   result.error().code())),
+                                               ": ", result.error().message()))
+                     << std::endl;
+    } else {
+      invocation.out << IngestRow(outcome, result.document_id(),
+                                  absl::StrCat(result.sentence_count()),
+                                  absl::StrCat(result.token_count()), result.title())
+                     << std::endl;
+    }
+  };
+
+  const absl::Status status =
+      invocation.client().StreamIngestDocuments(next_article, on_result, invocation.call());
+
+  const int sent = static_cast<int>(labels.size());
+  const int answered = created + duplicates + rejected;
+  if (!json) {
+    std::string summary = absl::StrCat(answered, " article", answered == 1 ? "" : "s", ": ",
+                                       created, " created, ", duplicates, " duplicate",
+                                       duplicates == 1 ? "" : "s", ", ", rejected, " rejected");
+    if (unreadable > 0) absl::StrAppend(&summary, ", ", unreadable, " unreadable");
+    invocation.out << summary << std::endl;
+  }
+  if (!status.ok()) {
+    if (sent > answered) {
+      invocation.err << "korpusctl: " << sent - answered
+                     << " article(s) got no result; ingesting them again is safe"
+                     << std::endl;
+    }
+    return invocation.Fail(status);
+  }
+  if (sent == 0 && unreadable == 0) {
+    invocation.err << "korpusctl: no articles found in " << absl::StrJoin(invocation.args, " ")
+                   << " (files must end in .txt, .html, .htm or .jsonl)" << std::endl;
+    return kExitFailed;
+  }
+  return rejected == 0 && unreadable == 0 ? kExitOk : kExitFailed;
+}
+
+// --- get ---
+
+int RunGet(Invocation& invocation) {
+  v1::GetDocumentRequest request;
+  request.set_id(invocation.args[0]);
+  const std::string& view = invocation.options.view;
+  if (view == "basic") {
+    request.set_view(v1::DOCUMENT_VIEW_BASIC);
+  } else if (view == "text") {
+    request.set_view(v1::DOCUMENT_VIEW_TEXT);
+  } else if (view == "full") {
+    request.set_view(v1::DOCUMENT_VIEW_FULL);
+  } else {
+    return UsageError(invocation, *FindCommand("get"),
+                      absl::StrCat("--view=", view, " is not basic, text or full"));
+  }
+  absl::StatusOr<v1::Document> document = invocation.client().GetDocument(request, invocation.call());
+  if (!document.ok()) return invocation.Fail(document.status());
+  if (invocation.options.json) {
+    invocation.PrintJson(*document);
+    return kExitOk;
+  }
+
+  std::vector<std::vector<std::string>> fields = {
+      {"id:", document->id()},
+      {"title:", document->title()},
+      {"state:", StateName(document->state())},
+  };
+  if (!document->state_reason().empty()) fields.push_back({"reason:", document->state_reason()});
+  fields.push_back({"language:", document->language()});
+  if (!document->source_uri().empty()) fields.push_back({"source:", document->source_uri()});
+  if (document->has_published_at()) {
+    fields.push_back({"published:", FormatTimestamp(document->published_at(), true)});
+  }
+  fields.push_back({"ingested:", FormatTimestamp(document->ingested_at(), true)});
+  fields.push_back({"size:", absl::StrCat(document->char_count(), " characters, ",
+                                          document->sentence_count(), " sentences, ",
+                                          document->token_count(), " tokens")});
+  if (!document->metadata().empty()) {
+    std::vector<std::string> pairs;
+    for (const auto& [key, value] : document->metadata()) pairs.push_back(absl::StrCat(key, "=", value));
+    std::sort(pairs.begin(), pairs.end());
+    fields.push_back({"metadata:", absl::StrJoin(pairs, ", ")});
+  }
+  const v1::Annotations& annotations = document->annotations();
+  if (document->has_annotations()) {
+    fields.push_back({"model:", absl::StrCat(annotations.model_name(), " ",
+                                             annotations.model_version())});
+  }
+  PrintTable(invocation.out, fields, {});
+
+  if (!document->text().empty()) invocation.out << "\n" << document->text() << "\n";
+  if (annotations.sentences_size() > 0) {
+    // One line per sentence, its tokens separated by " | ".
+    invocation.out << "\nsentences (tokens separated by |):\n";
+    for (int i = 0; i < annotations.sentences_size(); ++i) {
+      const v1::Sentence& sentence = annotations.sentences(i);
+      std::vector<std::string> tokens;
+      for (int t = sentence.first_token();
+           t < sentence.first_token() + sentence.token_count() && t < annotations.tokens_size();
+           ++t) {
+        tokens.push_back(annotations.tokens(t).text());
+      }
+      invocation.out << absl::StrFormat("%4d  %s\n", i + 1, absl::StrJoin(tokens, " | "));
+    }
+  }
+  invocation.out.flush();
+  return kExitOk;
+}
+
+// --- list, search ---
+
+absl::Status CheckPaging(const Options& options) {
+  if (options.page_size < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--page_size must not be negative, got ", options.page_size));
+  }
+  return absl::OkStatus();
+}
+
+int RunList(Invocation& invocation) {
+  if (absl::Status status = CheckPaging(invocation.options); !status.ok()) {
+    return UsageError(invocation, *FindCommand("list"), status.message());
+  }
+  v1::ListDocumentsRequest request;
+  request.set_page_size(invocation.options.page_size);
+  request.set_page_token(invocation.options.page_token);
+  std::vector<std::vector<std::string>> rows = {
+      {"ID", "INGESTED", "STATE", "SENTENCES", "TOKENS", "TITLE"}};
+  std::string next_page_token;
+  do {
+    absl::StatusOr<v1::ListDocumentsResponse> page =
+        invocation.client().ListDocuments(request, invocation.call());
+    if (!page.ok()) return invocation.Fail(page.status());
+    if (invocation.options.json) invocation.PrintJson(*page);
+    for (const v1::Document& document : page->documents()) {
+      rows.push_back({document.id(), FormatTimestamp(document.ingested_at(), false),
+                      StateName(document.state()), absl::StrCat(document.sentence_count()),
+                      absl::StrCat(document.token_count()), document.title()});
+    }
+    next_page_token = page->next_page_token();
+    request.set_page_token(next_page_token);
+  } while (invocation.options.all && !next_page_token.empty());
+
+  if (!invocation.options.json) {
+    PrintTable(invocation.out, rows, {false, false, false, true, true, false});
+    if (!next_page_token.empty()) {
+      invocation.out << "more: korpusctl list --page_token=" << next_page_token
+                     << " (or --all)" << std::endl;
+    }
+  }
+  return kExitOk;
+}
+
+int RunSearch(Invocation& invocation) {
+  if (absl::Status status = CheckPaging(invocation.options); !status.ok()) {
+    return UsageError(invocation, *FindCommand("search"), status.message());
+  }
+  v1::SearchRequest request;
+  request.set_query(absl::StrJoin(invocation.args, " "));
+  request.set_page_size(invocation.options.page_size);
+  request.set_page_token(invocation.options.page_token);
+  std::vector<v1::SearchHit> hits;
+  int64_t total = 0;
+  std::string next_page_token;
+  do {
+    absl::StatusOr<v1::SearchResponse> page = invocation.client().Search(request, invocation.call());
+    if (!page.ok()) return invocation.Fail(page.status());
+    if (invocation.options.json) invocation.PrintJson(*page);
+    hits.insert(hits.end(), page->hits().begin(), page->hits().end());
+    total = page->total_size();
+    next_page_token = page->next_page_token();
+    request.set_page_token(next_page_token);
+  } while (invocation.options.all && !next_page_token.empty());
+  if (invocation.options.json) return kExitOk;
+
+  invocation.out << total << " matching document" << (total == 1 ? "" : "s") << "\n";
+  if (hits.empty()) {
+    invocation.out.flush();
+    return kExitOk;
+  }
+  // Each hit's snippet goes on its own line under the row, indented.
+  size_t id_width = 2;
+  for (const v1::SearchHit& hit : hits) id_width = std::max(id_width, hit.document().id().size());
+  invocation.out << absl::StrFormat("%7s  %-*s  %s\n", "SCORE", id_width, "ID", "TITLE");
+  for (const v1::SearchHit& hit : hits) {
+    invocation.out << absl::StrFormat("%7.2f  %-*s  %s\n", hit.score(), id_width,
+                                      hit.document().id(), hit.document().title());
+    if (!hit.snippet().empty()) {
+      // The snippet may span paragraphs; it is shown on one line.
+      std::vector<absl::string_view> words =
+          absl::StrSplit(hit.snippet(), absl::ByAnyChar(" \n\t"), absl::SkipEmpty());
+      invocation.out << "         " << absl::StrJoin(words, " ") << "\n";
+    }
+  }
+  if (!next_page_token.empty()) {
+    invocation.out << "more: korpusctl search --page_token=" << next_page_token
+                   << " (same query; or --all)\n";
+  }
+  invocation.out.flush();
+  return kExitOk;
+}
+
+// --- stats, help ---
+
+int RunStats(Invocation& invocation) {
+  absl::StatusOr<v1::CorpusStats> stats = invocation.client().GetStats(invocation.call());
+  if (!stats.ok()) return invocation.Fail(stats.status());
+  if (invocation.options.json) {
+    invocation.PrintJson(*stats);
+    return kExitOk;
+  }
+  PrintTable(invocation.out,
+             {{"documents:", absl::StrCat(stats->document_count(), " (", stats->annotated_count(),
+                                          " annotated, ", stats->pending_count(), " pending, ",
+                                          stats->failed_count(), " failed)")},
+              {"sentences:", absl::StrCat(stats->sentence_count())},
+              {"tokens:", absl::StrCat(stats->token_count())},
+              {"characters:", absl::StrCat(stats->char_count())},
+              {"last ingested:", FormatTimestamp(stats->last_ingested_at(), true)}},
+             {});
+  return kExitOk;
+}
+
+int RunHelp(Invocation& invocation) {
+  invocation.out << "Commands:\n" << CommandsHelp() << std::flush;
+  return kExitOk;
+}
+
+}  // namespace
+
+std::string CommandsHelp() {
+  constexpr size_t kWidth = 80;
+  constexpr absl::string_view kIndent = "      ";
+  std::string help;
+  for (const Command& command : kCommands) {
+    absl::StrAppend(&help, "  ", command.name, command.usage.empty() ? "" : " ", command.usage,
+                    "\n");
+    // The summary, wrapped at word boundaries.
+    std::string line(kIndent);
+    for (absl::string_view word : absl::StrSplit(command.summary, ' ', absl::SkipEmpty())) {
+      if (line.size() > kIndent.size() && line.size() + 1 + word.size() > kWidth) {
+        absl::StrAppend(&help, line, "\n");
+        line = std::string(kIndent);
+      }
+      if (line.size() > kIndent.size()) line += ' ';
+      absl::StrAppend(&line, word);
+    }
+    absl::StrAppend(&help, line, "\n");
+  }
+  return help;
+}
+
+int Run(const std::vector<std::string>& args, const Options& options) {
+  if (args.empty()) {
+    std::cerr << "korpusctl: no command given\n\nCommands:\n"
+              << CommandsHelp() << "\nSee korpusctl --help for the flags." << std::endl;
+    return kExitUsage;
+  }
+  const Command* command = FindCommand(args[0]);
+  if (command == nullptr) {
+    std::cerr << "korpusctl: unknown command \"" << args[0] << "\"\n\nCommands:\n"
+              << CommandsHelp() << std::flush;
+    return kExitUsage;
+  }
+  Invocation invocation(std::vector<std::string>(args.begin() + 1, args.end()), options);
+  const int count = static_cast<int>(invocation.args.size());
+  if (count < command->min_args) {
+    return UsageError(invocation, *command, "missing argument");
+  }
+  if (command->max_args >= 0 && count > command->max_args) {
+    return UsageError(invocation, *command,
+                      absl::StrCat("unexpected argument \"", invocation.args[command->max_args], "\""));
+  }
+  return command->run(invocation);
+}
+
+}  // namespace korpus::ctl

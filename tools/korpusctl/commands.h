@@ -1,0 +1,44 @@
+// korpusctl's subcommands: a table of {name, usage, handler}, dispatched by
+// Run(). main.cc only parses flags into Options and calls Run().
+//
+// Exit codes: 0 success, 1 the call failed (or, for ingest, an article was
+// rejected), 2 bad usage.
+#ifndef KORPUS_TOOLS_KORPUSCTL_COMMANDS_H_
+#define KORPUS_TOOLS_KORPUSCTL_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace korpus::ctl {
+
+// Every setting of korpusctl, copied from the flags by main.cc.
+struct Options {
+  // gRPC target of korpus-gateway.
+  std::string gateway = "127.0.0.1:50051";
+  // Print responses as JSON, one object per line, instead of tables.
+  bool json = false;
+  // Deadline of one call; for `ingest`, of the whole stream.
+  absl::Duration timeout = absl::Seconds(30);
+  // get: basic, text or full.
+  std::string view = "full";
+  // list, search: page size (0 = the server's default), token of the page
+  // to start at, and whether to follow next_page_token to the end.
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+  // ingest: how `-` (standard input) is read: text, html or jsonl.
+  std::string stdin_format = "text";
+};
+
+// The list of commands with their usage, for --help.
+std::string CommandsHelp();
+
+// Runs the command named by args[0] with the rest as its arguments; returns
+// the process exit code. Output goes to stdout, errors to stderr.
+int Run(const std::vector<std::string>& args, const Options& options);
+
+}  // namespace korpus::ctl
+
+#endif  // KORPUS_TOOLS_KORPUSCTL_COMMANDS_H_

@@ -1,0 +1,51 @@
+// korpusctl: command-line client of korpus-gateway. See commands.h.
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "libs/server/process.h"
+#include "tools/korpusctl/commands.h"
+
+ABSL_FLAG(std::string, gateway, "127.0.0.1:50051",
+          "gRPC target of korpus-gateway (env KORPUS_GATEWAY).");
+ABSL_FLAG(bool, json, false,
+          "Print responses as JSON, one object per line, instead of tables (env KORPUS_JSON).");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
+          "Deadline of each call; for ingest, of the whole stream, so raise it for large "
+          "inputs (env KORPUS_TIMEOUT).");
+ABSL_FLAG(std::string, view, "full", "get: basic, text or full (env KORPUS_VIEW).");
+ABSL_FLAG(int, page_size, 0,
+          "list, search: results per page; 0 is the server's default (env KORPUS_PAGE_SIZE).");
+ABSL_FLAG(std::string, page_token, "",
+          "list, search: start at this page, from a previous `more:` line (env "
+          "KORPUS_PAGE_TOKEN).");
+ABSL_FLAG(bool, all, false, "list, search: fetch every page (env KORPUS_ALL).");
+ABSL_FLAG(std::string, stdin_format, "text",
+          "ingest: how - (standard input) is read: text, html or jsonl (env "
+          "KORPUS_STDIN_FORMAT).");
+
+int main(int argc, char** argv) {
+  const std::string description = absl::StrCat(
+      "command-line client of korpus-gateway.\n\n"
+      "Usage: korpusctl [--gateway=HOST:PORT] [--json] [--timeout=30s] COMMAND [ARGS...]\n"
+      "Flags may also follow the command.\n\nCommands:\n",
+      korpus::ctl::CommandsHelp(),
+      "\nExit codes: 0 success; 1 the call failed (its gRPC status is printed on stderr)\n"
+      "or an article was rejected; 2 bad usage.");
+  const std::vector<std::string> args = korpus::InitProcess(
+      argc, argv, {.name = "korpusctl", .description = description, .log_to_stderr = true},
+      /*handle_shutdown_signals=*/false);
+
+  korpus::ctl::Options options;
+  options.gateway = absl::GetFlag(FLAGS_gateway);
+  options.json = absl::GetFlag(FLAGS_json);
+  options.timeout = absl::GetFlag(FLAGS_timeout);
+  options.view = absl::GetFlag(FLAGS_view);
+  options.page_size = absl::GetFlag(FLAGS_page_size);
+  options.page_token = absl::GetFlag(FLAGS_page_token);
+  options.all = absl::GetFlag(FLAGS_all);
+  options.stdin_format = absl::GetFlag(FLAGS_stdin_format);
+  return korpus::ctl::Run(args, options);
+}
