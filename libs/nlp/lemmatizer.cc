@@ -62,6 +62,12 @@ Lemmatizer Lemmatizer::Train(const std::vector<LemmaExample>& examples, const Le
                       int weight) {
     size_t shared = 0;
     while (shared < form.size() && shared < lemma.size() && form[shared] == lemma[shared]) ++shared;
+    // Never cut a code point: "ä" and "ö" share their lead byte 0xC3, and a
+    // script that strips half of a character emits invalid UTF-8.
+    while (shared > 0 && shared < form.size() &&
+           (static_cast<unsigned char>(form[shared]) & 0xC0) == 0x80) {
+      --shared;
+    }
     if (shared == 0 || form.size() - shared > 255) return;
     const std::pair<int, std::string> script(static_cast<int>(form.size() - shared),
                                              std::string(lemma.substr(shared)));
@@ -143,6 +149,9 @@ std::string Lemmatizer::Lemmatize(std::string_view form, std::string_view upos,
       if (it == suffix_rules_.end()) continue;
       const EditScript& script = it->second;
       if (script.strip >= base.size()) break;
+      // A script must end on a code-point boundary (models before this
+      // check could hold ones that do not).
+      if ((static_cast<unsigned char>(base[base.size() - script.strip]) & 0xC0) == 0x80) break;
       return absl::StrCat(ToAbsl(base.substr(0, base.size() - script.strip)), script.append);
     }
     return std::string(base);

@@ -103,6 +103,31 @@ TEST(LemmatizerTest, DictionaryLexiconAndSuffixRules) {
   EXPECT_EQ(lemmatizer.Lemmatize("KI-Regierungen", "NOUN", &lexicon), "KI-Regierung");
 }
 
+// True when `text` is well-formed UTF-8 (no truncated or stray sequences).
+bool IsValidUtf8(std::string_view text) {
+  for (size_t k = 0; k < text.size();) {
+    const auto c = static_cast<unsigned char>(text[k]);
+    const size_t length = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (length == 0 || k + length > text.size()) return false;
+    for (size_t j = 1; j < length; ++j) {
+      if ((static_cast<unsigned char>(text[k + j]) & 0xC0) != 0x80) return false;
+    }
+    k += length;
+  }
+  return true;
+}
+
+TEST(LemmatizerTest, EditScriptsNeverSplitACharacter) {
+  // "zählt" -> "zöhlen" differs from the first umlaut on; "ä" and "ö" share
+  // their first byte, which must not make the script strip half a character.
+  Lemmatizer lemmatizer = Lemmatizer::Train({{"zählt", "VERB", "zöhlen"}}, nullptr);
+  for (std::string_view form : {"fahlt", "fühlt", "zählt", "ählt"}) {
+    const std::string lemma = lemmatizer.Lemmatize(form, "VERB", nullptr);
+    EXPECT_TRUE(IsValidUtf8(lemma)) << form << " -> " << lemma;
+  }
+  EXPECT_EQ(lemmatizer.Lemmatize("zählt", "VERB", nullptr), "zöhlen");
+}
+
 TEST(PipelineModelsTest, CommittedModelsTagAndLemmatize) {
   auto pipeline = Pipeline::Load(PipelineOptions{.model_dir = KORPUS_MODEL_DIR});
   ASSERT_TRUE(pipeline.ok()) << pipeline.status();
