@@ -14,7 +14,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -59,8 +58,14 @@ bool ContainsWord(const std::string& text, const std::string& word) {
     return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
            (static_cast<unsigned char>(c) & 0x80) != 0;
   };
-  for (absl::string_view piece : absl::StrSplit(text, [&](char c) { return !is_word_byte(c); })) {
-    if (absl::EqualsIgnoreCase(piece, word)) return true;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t end = begin;
+    while (end < text.size() && is_word_byte(text[end])) ++end;
+    if (absl::EqualsIgnoreCase(absl::string_view(text).substr(begin, end - begin), word)) {
+      return true;
+    }
+    begin = end + 1;
   }
   return false;
 }
