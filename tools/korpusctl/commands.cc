@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "libs/clients/channel.h"
 #include "libs/clients/corpus_client.h"
+#include "libs/nlp/annotate_cli.h"
 #include "tools/korpusctl/article_reader.h"
 
 namespace korpus::ctl {
@@ -110,6 +111,7 @@ int RunList(Invocation& invocation);
 int RunSearch(Invocation& invocation);
 int RunStats(Invocation& invocation);
 int RunHelp(Invocation& invocation);
+int RunAnnotateOffline(Invocation& invocation);
 
 // The commands. Commands that need no gateway (such as an offline
 // `annotate FILE...` running libs/nlp in-process) are added here the same
@@ -131,6 +133,11 @@ constexpr Command kCommands[] = {
      "phrase).",
      1, -1, RunSearch},
     {"stats", "", "Corpus-wide counts.", 0, 0, RunStats},
+    {"annotate", "[FILE...] [--format=conllu|json|table] [--input=text|conllu]",
+     "Offline, no gateway needed: run the German NLP pipeline (models from --model_dir) over "
+     "the files, or standard input, and print tokens, sentences, lemmas and tags. "
+     "--input=conllu tags pre-tokenised CoNLL-U.",
+     0, -1, RunAnnotateOffline},
     {"help", "", "Show this list.", 0, 0, RunHelp},
 };
 
@@ -459,6 +466,30 @@ int RunSearch(Invocation& invocation) {
 }
 
 // --- stats, help ---
+
+int RunAnnotateOffline(Invocation& invocation) {
+  nlp::AnnotateOptions annotate;
+  annotate.model_dir = invocation.options.model_dir;
+  annotate.input_files = invocation.args;
+  absl::StatusOr<nlp::AnnotateOutput> output = nlp::ParseAnnotateOutput(
+      invocation.options.json ? "json" : invocation.options.annotate_format);
+  if (!output.ok()) {
+    invocation.err << "korpusctl: " << output.status().message() << std::endl;
+    return kExitUsage;
+  }
+  absl::StatusOr<nlp::AnnotateInput> input =
+      nlp::ParseAnnotateInput(invocation.options.annotate_input);
+  if (!input.ok()) {
+    invocation.err << "korpusctl: " << input.status().message() << std::endl;
+    return kExitUsage;
+  }
+  annotate.output = *output;
+  annotate.input = *input;
+  if (absl::Status status = nlp::RunAnnotate(annotate, std::cin, invocation.out); !status.ok()) {
+    return invocation.Fail(status);
+  }
+  return kExitOk;
+}
 
 int RunStats(Invocation& invocation) {
   absl::StatusOr<v1::CorpusStats> stats = invocation.client().GetStats(invocation.call());

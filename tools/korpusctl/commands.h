@@ -30,6 +30,11 @@ struct Options {
   bool all = false;
   // ingest: how `-` (standard input) is read: text, html or jsonl.
   std::string stdin_format = "text";
+  // annotate: output format (conllu, json, table), input format (text,
+  // conllu) and the directory of the NLP models.
+  std::string annotate_format = "table";
+  std::string annotate_input = "text";
+  std::string model_dir = "models";
 };
 
 // The list of commands with their usage, for --help.
