@@ -1,0 +1,153 @@
+// korpus-train-ner: trains the NER model (models/de_ner.bin) on GermEval
+// 2014 and, with --cv_folds, measures it by cross-validation first.
+// Run from the repository root (paths are relative to it):
+//   korpus-train-ner --train=../shared/data/germeval2014/NER-de-dev.tsv
+//       --models=models --out=models/de_ner.bin
+// Deterministic: fixed seed and iteration count, sorted output, so the same
+// inputs and build give a byte-identical file.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "libs/nlp/lexicon.h"
+#include "libs/nlp/ner.h"
+#include "libs/nlp/ner_eval.h"
+#include "libs/nlp/tagger.h"
+#include "tools/train/ner_data.h"
+#include "tools/train/ner_gazetteer_sources.h"
+
+ABSL_FLAG(std::string, train, "../shared/data/germeval2014/NER-de-dev.tsv",
+          "GermEval 2014 training file (the dev split: the train split is not available).");
+ABSL_FLAG(std::string, models, "models",
+          "Directory with the core models de_lexicon.bin and de_tagger.bin (POS features).");
+ABSL_FLAG(std::string, out, "models/de_ner.bin", "Where to write the model; empty: do not write.");
+ABSL_FLAG(int, cv_folds, 0, "If > 1, report k-fold cross-validation on --train first.");
+ABSL_FLAG(int, iterations, 15, "Perceptron training iterations.");
+ABSL_FLAG(std::string, features, "lexicon,gazetteer,pos,context2",
+          "Feature groups to use (comma-separated subset of lexicon,gazetteer,pos,context2).");
+ABSL_FLAG(std::string, iso_codes_dir, "/usr/share/locale/de/LC_MESSAGES",
+          "iso-codes' German gettext catalogues; empty to leave them out.");
+ABSL_FLAG(std::string, wordlist, "/usr/share/dict/ngerman",
+          "wngerman word list; empty to leave it out.");
+ABSL_FLAG(std::string, name_lists, "",
+          "Faker name lists from tools/train/ner_export_faker.py; empty to leave them out.");
+ABSL_FLAG(std::string, ding, "/usr/share/trans/de-en",
+          "Ding German-English dictionary (Debian trans-de-en); empty to leave it out.");
+ABSL_FLAG(bool, icu, true, "Add ICU's German country, region, language and city names.");
+
+namespace {
+
+using namespace korpus;
+
+absl::StatusOr<nlp::NerFeatureOptions> ParseFeatures(const std::string& spec) {
+  nlp::NerFeatureOptions options{false, false, false, false};
+  for (absl::string_view name : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
+    if (name == "lexicon") options.lexicon = true;
+    else if (name == "gazetteer") options.gazetteer = true;
+    else if (name == "pos") options.pos = true;
+    else if (name == "context2") options.context2 = true;
+    else return absl::InvalidArgumentError(absl::StrCat("--features: unknown group '", name, "'"));
+  }
+  return options;
+}
+
+void Score(const nlp::NerTagger& tagger, const std::vector<nlp::NerSentence>& sentences,
+           nlp::NerEvaluator& evaluator) {
+  std::vector<std::string_view> words, upos;
+  std::vector<std::string> gold, predicted;
+  for (const nlp::NerSentence& sentence : sentences) {
+    words.assign(sentence.words.begin(), sentence.words.end());
+    upos.assign(sentence.upos.begin(), sentence.upos.end());
+    const std::vector<int> tags = tagger.Tag(words, upos);
+    gold.clear();
+    predicted.clear();
+    for (size_t i = 0; i < tags.size(); ++i) {
+      gold.push_back(nlp::NerTagName(sentence.tags[i]));
+      predicted.push_back(nlp::NerTagName(tags[i]));
+    }
+    evaluator.Add(gold, predicted);
+  }
+}
+
+absl::Status Run() {
+  absl::StatusOr<nlp::NerFeatureOptions> features = ParseFeatures(absl::GetFlag(FLAGS_features));
+  if (!features.ok()) return features.status();
+  const std::string models = absl::GetFlag(FLAGS_models);
+  absl::StatusOr<nlp::Lexicon> lexicon = nlp::Lexicon::Load(models + "/de_lexicon.bin");
+  if (!lexicon.ok()) return lexicon.status();
+  absl::StatusOr<nlp::Tagger> pos_tagger = nlp::Tagger::Load(models + "/de_tagger.bin");
+  if (!pos_tagger.ok()) return pos_tagger.status();
+
+  train::GazetteerSources sources;
+  sources.iso_codes_dir = absl::GetFlag(FLAGS_iso_codes_dir);
+  sources.wordlist = absl::GetFlag(FLAGS_wordlist);
+  sources.icu = absl::GetFlag(FLAGS_icu);
+  sources.name_lists = absl::GetFlag(FLAGS_name_lists);
+  sources.ding = absl::GetFlag(FLAGS_ding);
+  train::GazetteerStats stats;
+  absl::StatusOr<nlp::NerGazetteer> gazetteer = train::BuildNerGazetteer(sources, *lexicon, stats);
+  if (!gazetteer.ok()) return gazetteer.status();
+  std::cerr << "gazetteer: " << gazetteer->word_count() << " words, " << gazetteer->phrase_count()
+            << " phrases\n";
+  for (const auto& [source, count] : stats) std::cerr << "  " << source << ": " << count << "\n";
+
+  absl::StatusOr<train::GermEvalData> data =
+      train::ReadGermEval(absl::GetFlag(FLAGS_train), features->pos ? &*pos_tagger : nullptr, &*lexicon);
+  if (!data.ok()) return data.status();
+  std::cerr << "training sentences: " << data->sentences.size() << "\n";
+
+  nlp::NerTrainingOptions options;
+  options.iterations = absl::GetFlag(FLAGS_iterations);
+  options.features = *features;
+
+  const int folds = absl::GetFlag(FLAGS_cv_folds);
+  if (folds > 1) {
+    nlp::NerEvaluator total;
+    for (int fold = 0; fold < folds; ++fold) {
+      std::vector<nlp::NerSentence> train_part, test_part;
+      for (size_t s = 0; s < data->sentences.size(); ++s) {
+        (static_cast<int>(s % folds) == fold ? test_part : train_part).push_back(data->sentences[s]);
+      }
+      const nlp::NerTagger tagger = nlp::NerTagger::Train(train_part, &*lexicon, *gazetteer, options);
+      nlp::NerEvaluator evaluator;
+      Score(tagger, test_part, evaluator);
+      Score(tagger, test_part, total);
+      std::cerr << absl::StrFormat("fold %d: strict P %.2f R %.2f F1 %.2f, loose F1 %.2f\n", fold,
+                                   evaluator.strict().Precision(), evaluator.strict().Recall(),
+                                   evaluator.strict().F1(), evaluator.loose().F1());
+    }
+    std::cout << absl::StrFormat(
+        "cv %d folds, features=%s, iterations=%d: outer strict P %.2f R %.2f F1 %.2f; loose F1 %.2f\n",
+        folds, absl::GetFlag(FLAGS_features), options.iterations, total.strict().Precision(),
+        total.strict().Recall(), total.strict().F1(), total.loose().F1());
+    for (const auto& [label, counts] : total.per_class_loose()) {
+      std::cout << absl::StrFormat("  %s loose F1 %.2f (gold %d)\n", label, counts.F1(), counts.gold);
+    }
+  }
+
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) return absl::OkStatus();
+  const auto start = std::chrono::steady_clock::now();
+  const nlp::NerTagger tagger =
+      nlp::NerTagger::Train(data->sentences, &*lexicon, *std::move(gazetteer), options);
+  std::cerr << absl::StrFormat("trained in %.1f s, %d weights\n",
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                               tagger.weight_count());
+  return tagger.Save(out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  if (absl::Status status = Run(); !status.ok()) {
+    std::cerr << "korpus-train-ner: " << status << "\n";
+    return 1;
+  }
+  return 0;
+}
