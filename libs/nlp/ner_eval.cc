@@ -52,6 +52,7 @@ absl::StatusOr<std::vector<NerFileSentence>> ParseNerFile(std::string_view conte
     if (line[0] == '#' && current.rows.empty()) {
       line.remove_prefix(1);
       while (!line.empty() && (line[0] == '\t' || line[0] == ' ')) line.remove_prefix(1);
+      while (!line.empty() && (line.back() == '\t' || line.back() == ' ')) line.remove_suffix(1);
       current.comment = std::string(line);
       continue;
     }
