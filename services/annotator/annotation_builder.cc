@@ -1,6 +1,11 @@
 #include "services/annotator/annotation_builder.h"
 
 #include <cstdint>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 
 namespace korpus {
 namespace {
@@ -17,6 +22,67 @@ v1::TokenKind ToProto(nlp::TokenKind kind) {
     case nlp::TokenKind::kEmail: return v1::TOKEN_KIND_EMAIL;
   }
   return v1::TOKEN_KIND_UNSPECIFIED;
+}
+
+// UPOS name ("NOUN") -> enum, from the enum's own descriptor.
+v1::UniversalPos ToUniversalPos(std::string_view name) {
+  static const auto* const kByName = [] {
+    auto* map = new absl::flat_hash_map<std::string, v1::UniversalPos>();
+    const google::protobuf::EnumDescriptor* descriptor = v1::UniversalPos_descriptor();
+    for (int i = 0; i < descriptor->value_count(); ++i) {
+      absl::string_view full = descriptor->value(i)->name();
+      full.remove_prefix(sizeof("UNIVERSAL_POS_") - 1);
+      (*map)[std::string(full)] = static_cast<v1::UniversalPos>(descriptor->value(i)->number());
+    }
+    return map;
+  }();
+  auto it = kByName->find(std::string(name));
+  return it == kByName->end() ? v1::UNIVERSAL_POS_UNSPECIFIED : it->second;
+}
+
+// STTS tag ("NN", "$,") -> enum.
+v1::SttsTag ToSttsTag(std::string_view name) {
+  static const auto* const kByName = [] {
+    auto* map = new absl::flat_hash_map<std::string, v1::SttsTag>();
+    const google::protobuf::EnumDescriptor* descriptor = v1::SttsTag_descriptor();
+    for (int i = 0; i < descriptor->value_count(); ++i) {
+      absl::string_view full = descriptor->value(i)->name();
+      full.remove_prefix(sizeof("STTS_TAG_") - 1);
+      (*map)[std::string(full)] = static_cast<v1::SttsTag>(descriptor->value(i)->number());
+    }
+    (*map)["$,"] = v1::STTS_TAG_PUNCT_COMMA;
+    (*map)["$."] = v1::STTS_TAG_PUNCT_SENTENCE;
+    (*map)["$("] = v1::STTS_TAG_PUNCT_OTHER;
+    return map;
+  }();
+  auto it = kByName->find(std::string(name));
+  return it == kByName->end() ? v1::STTS_TAG_UNSPECIFIED : it->second;
+}
+
+// Fills the typed features from UD FEATS ("Case=Dat|Number=Sing"). A
+// feature with several values ("Gender=Masc,Neut") stays UNSPECIFIED.
+void FillMorphology(std::string_view ud_feats, v1::Morphology& morphology) {
+  if (ud_feats.empty() || ud_feats == "_") return;
+  morphology.set_ud_feats(std::string(ud_feats));
+  for (absl::string_view feature : absl::StrSplit(absl::string_view(ud_feats.data(), ud_feats.size()), '|')) {
+    const size_t equals = feature.find('=');
+    if (equals == absl::string_view::npos) continue;
+    const absl::string_view name = feature.substr(0, equals);
+    const absl::string_view value = feature.substr(equals + 1);
+    if (name == "Case") {
+      if (value == "Nom") morphology.set_grammatical_case(v1::GRAMMATICAL_CASE_NOMINATIVE);
+      if (value == "Gen") morphology.set_grammatical_case(v1::GRAMMATICAL_CASE_GENITIVE);
+      if (value == "Dat") morphology.set_grammatical_case(v1::GRAMMATICAL_CASE_DATIVE);
+      if (value == "Acc") morphology.set_grammatical_case(v1::GRAMMATICAL_CASE_ACCUSATIVE);
+    } else if (name == "Number") {
+      if (value == "Sing") morphology.set_number(v1::GRAMMATICAL_NUMBER_SINGULAR);
+      if (value == "Plur") morphology.set_number(v1::GRAMMATICAL_NUMBER_PLURAL);
+    } else if (name == "Gender") {
+      if (value == "Masc") morphology.set_gender(v1::GRAMMATICAL_GENDER_MASCULINE);
+      if (value == "Fem") morphology.set_gender(v1::GRAMMATICAL_GENDER_FEMININE);
+      if (value == "Neut") morphology.set_gender(v1::GRAMMATICAL_GENDER_NEUTER);
+    }
+  }
 }
 
 // Converts increasing byte offsets into code point offsets in one pass over
@@ -71,6 +137,17 @@ void AppendAnalysis(const nlp::AnalyzedText& analysis, std::string_view text,
     out->set_end(last.end());
     out->set_first_token(static_cast<int32_t>(sentence.first_token));
     out->set_token_count(static_cast<int32_t>(sentence.token_count));
+  }
+  annotations.mutable_words()->Reserve(static_cast<int>(analysis.words.size()));
+  for (const nlp::Word& word : analysis.words) {
+    v1::Word* out = annotations.add_words();
+    out->set_token_index(static_cast<int32_t>(word.token));
+    out->set_form(word.form);
+    if (word.lemma != "_") out->set_lemma(word.lemma);
+    out->set_upos(ToUniversalPos(word.upos));
+    out->set_xpos(ToSttsTag(word.xpos));
+    FillMorphology(word.feats, *out->mutable_morphology());
+    if (out->morphology().ByteSizeLong() == 0) out->clear_morphology();
   }
 }
 

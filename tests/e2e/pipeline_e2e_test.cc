@@ -165,6 +165,18 @@ TEST_F(PipelineEndToEndTest, IngestsSeedsOnceAndServesThemAnnotated) {
   for (const v1::Token& token : document->annotations().tokens()) {
     ASSERT_EQ(CodePointSlice(document->text(), token.begin(), token.end()), token.text());
   }
+  // Every token has at least one word; words carry lemma and tags.
+  const v1::Annotations& annotations = document->annotations();
+  EXPECT_GE(annotations.words_size(), annotations.tokens_size());
+  int tagged = 0;
+  for (const v1::Word& word : annotations.words()) {
+    ASSERT_LT(word.token_index(), annotations.tokens_size());
+    if (!word.lemma().empty() && word.upos() != v1::UNIVERSAL_POS_UNSPECIFIED &&
+        word.xpos() != v1::STTS_TAG_UNSPECIFIED) {
+      ++tagged;
+    }
+  }
+  EXPECT_EQ(tagged, annotations.words_size());
 
   // The same files again, as a batch this time: duplicates, nothing new.
   v1::IngestDocumentsRequest batch;
