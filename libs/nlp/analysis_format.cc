@@ -15,6 +15,20 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
+// NER tag of each token ("B-PER", "I-ORGpart"); empty for tokens outside
+// every mention.
+std::vector<std::string> TokenNerTags(const AnalyzedText& analysis) {
+  std::vector<std::string> tags;
+  if (analysis.mentions.empty()) return tags;
+  tags.resize(analysis.tokens.size());
+  for (const Mention& mention : analysis.mentions) {
+    for (uint32_t k = 0; k < mention.token_count; ++k) {
+      tags[mention.first_token + k] = NerTagName(NerTag(mention.type, mention.subtype, k > 0));
+    }
+  }
+  return tags;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string_view value, std::string& out) {
@@ -60,6 +74,7 @@ std::vector<ConlluSentence> ToConllu(std::string_view text, const AnalyzedText& 
                                      std::string_view id_prefix) {
   std::vector<ConlluSentence> out;
   out.reserve(analysis.sentences.size());
+  const std::vector<std::string> ner_tags = TokenNerTags(analysis);
   for (size_t s = 0; s < analysis.sentences.size(); ++s) {
     const Sentence& sentence = analysis.sentences[s];
     ConlluSentence conllu;
@@ -73,6 +88,7 @@ std::vector<ConlluSentence> ToConllu(std::string_view text, const AnalyzedText& 
       if (t + 1 < last_token && analysis.tokens[t + 1].begin == token.end) {
         misc = absl::StrCat("SpaceAfter=No|", misc);
       }
+      if (!ner_tags.empty() && !ner_tags[t].empty()) absl::StrAppend(&misc, "|NER=", ner_tags[t]);
       const uint32_t first_word = analysis.token_words[t];
       const uint32_t end_word = analysis.token_words[t + 1];
       if (end_word - first_word > 1) {
@@ -145,12 +161,44 @@ std::string ToJson(std::string_view text, const AnalyzedText& analysis,
     }
     out += "]}";
   }
-  out += "]}";
+  out += ']';
+  if (!analysis.entities.empty()) {
+    out += ",\"entities\":[";
+    for (size_t e = 0; e < analysis.entities.size(); ++e) {
+      const Entity& entity = analysis.entities[e];
+      if (e > 0) out += ',';
+      out += "{\"id\":";
+      AppendJsonString(entity.entity_id, out);
+      out += ",\"name\":";
+      AppendJsonString(entity.canonical_name, out);
+      out += ",\"type\":";
+      AppendJsonString(EntityTypeName(entity.type), out);
+      absl::StrAppendFormat(&out, ",\"salience\":%.4f,\"aliases\":[", entity.salience);
+      for (size_t a = 0; a < entity.aliases.size(); ++a) {
+        if (a > 0) out += ',';
+        AppendJsonString(entity.aliases[a], out);
+      }
+      out += "],\"mentions\":[";
+      for (size_t m = 0; m < entity.mentions.size(); ++m) {
+        const MentionRef& mention = entity.mentions[m];
+        if (m > 0) out += ',';
+        absl::StrAppend(&out, "{\"begin\":", mention.begin, ",\"end\":", mention.end, ",\"text\":");
+        AppendJsonString(mention.text, out);
+        out += ",\"subtype\":";
+        AppendJsonString(EntitySubtypeName(mention.subtype), out);
+        out += '}';
+      }
+      out += "]}";
+    }
+    out += ']';
+  }
+  out += '}';
   return out;
 }
 
 std::string ToTable(std::string_view text, const AnalyzedText& analysis) {
   std::string out;
+  const std::vector<std::string> ner_tags = TokenNerTags(analysis);
   for (size_t s = 0; s < analysis.sentences.size(); ++s) {
     const Sentence& sentence = analysis.sentences[s];
     if (s > 0) out += '\n';
@@ -158,9 +206,25 @@ std::string ToTable(std::string_view text, const AnalyzedText& analysis) {
       const Token& token = analysis.tokens[t];
       for (uint32_t w = analysis.token_words[t]; w < analysis.token_words[t + 1]; ++w) {
         const Word& word = analysis.words[w];
-        absl::StrAppendFormat(&out, "%6u-%-6u %-24s %-20s %-6s %-7s %s\n", token.begin, token.end,
+        absl::StrAppendFormat(&out, "%6u-%-6u %-24s %-20s %-6s %-7s %s", token.begin, token.end,
                               word.form, word.lemma, word.upos, word.xpos, word.feats);
+        if (!ner_tags.empty() && !ner_tags[t].empty() && w == analysis.token_words[t]) {
+          absl::StrAppend(&out, " ", ner_tags[t]);
+        }
+        out += '\n';
       }
+    }
+  }
+  if (!analysis.entities.empty()) {
+    out += "\nentities (most salient first):\n";
+    for (const Entity& entity : analysis.entities) {
+      absl::StrAppendFormat(&out, "%-3s %-32s salience %.2f  %s  %d mention(s):",
+                            EntityTypeName(entity.type), entity.canonical_name, entity.salience,
+                            entity.entity_id, entity.mentions.size());
+      for (const MentionRef& mention : entity.mentions) {
+        absl::StrAppendFormat(&out, " %u-%u", mention.begin, mention.end);
+      }
+      out += '\n';
     }
   }
   return out;

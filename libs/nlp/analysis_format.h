@@ -15,14 +15,17 @@ namespace korpus::nlp {
 // analysing `text`. `# text` is the sentence's text with line breaks and tabs
 // replaced by spaces; every token carries TokenRange=begin:end (byte offsets
 // into `text`, half-open) in MISC, plus SpaceAfter=No when the next token of
-// the sentence follows without whitespace. HEAD/DEPREL are "_" (no parser).
+// the sentence follows without whitespace, and NER=<BIO tag> ("NER=B-PER")
+// on tokens inside a named-entity mention. HEAD/DEPREL are "_" (no parser).
 // Sentence ids are "<id_prefix><n>", n counting from 1.
 std::vector<ConlluSentence> ToConllu(std::string_view text, const AnalyzedText& analysis,
                                      std::string_view id_prefix = "s");
 
 // {"model": ..., "sentences": [{"begin":..,"end":..,"text":..,"tokens":[{"begin":..,
 // "end":..,"text":..,"kind":..,"words":[{"form":..,"lemma":..,"upos":..,"xpos":..,
-// "feats":..}]}]}]}, one line, no trailing newline.
+// "feats":..}]}]}], "entities":[{"id":..,"name":..,"type":"PER","salience":..,
+// "aliases":[..],"mentions":[{"begin":..,"end":..,"text":..,"subtype":""}]}]},
+// one line, no trailing newline; "entities" only when there are any.
 std::string ToJson(std::string_view text, const AnalyzedText& analysis,
                    std::string_view model_name, std::string_view model_version);
 
@@ -31,7 +34,8 @@ std::string ToJson(std::string_view text, const AnalyzedText& analysis,
 void AppendJsonString(std::string_view value, std::string& out);
 
 // A table for people: one line per word (offsets, form, lemma, UPOS, XPOS,
-// features), a blank line between sentences.
+// features, NER tag of the token), a blank line between sentences; then the
+// entities, most salient first.
 std::string ToTable(std::string_view text, const AnalyzedText& analysis);
 
 }  // namespace korpus::nlp

@@ -1,6 +1,7 @@
 #include "libs/nlp/pipeline.h"
 
 #include <array>
+#include <fstream>
 
 #include "absl/strings/str_format.h"
 #include "libs/nlp/conllu.h"
@@ -79,6 +80,15 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Load(const PipelineOptions& 
   uint64_t hash = 0;
   for (const char* name : {"de_lexicon.bin", "de_tagger.bin", "de_lemmatizer.bin"}) {
     absl::StatusOr<std::string> bytes = ReadFileToString(dir + name);
+    if (!bytes.ok()) return bytes.status();
+    hash = StableHash(*bytes, hash ^ 0x9E3779B97F4A7C15ULL);
+  }
+  // NER is optional: loaded when its model file is there.
+  if (std::ifstream(dir + std::string(NerTagger::kFileName)).good()) {
+    absl::StatusOr<NerTagger> ner = NerTagger::Load(options.model_dir, &*pipeline->lexicon_);
+    if (!ner.ok()) return ner.status();
+    pipeline->ner_ = *std::move(ner);
+    absl::StatusOr<std::string> bytes = ReadFileToString(dir + std::string(NerTagger::kFileName));
     if (!bytes.ok()) return bytes.status();
     hash = StableHash(*bytes, hash ^ 0x9E3779B97F4A7C15ULL);
   }
@@ -170,12 +180,28 @@ std::vector<Pipeline::WordTags> Pipeline::TagWords(
   return out;
 }
 
+void Pipeline::RecognizeEntities(std::string_view text, AnalyzedText& result) const {
+  std::vector<std::string_view> forms, upos;
+  for (const Sentence& sentence : result.sentences) {
+    forms.clear();
+    upos.clear();
+    for (uint32_t t = sentence.first_token; t < sentence.first_token + sentence.token_count; ++t) {
+      forms.push_back(result.tokens[t].Text(text));
+      // A contraction ("zum") is one token: the UPOS of its first word.
+      upos.push_back(result.words[result.token_words[t]].upos);
+    }
+    AppendMentions(ner_->Tag(forms, upos), sentence.first_token, result.tokens, result.mentions);
+  }
+  result.entities = MergeMentions(text, result.tokens, result.sentences, result.mentions);
+}
+
 AnalyzedText Pipeline::Analyze(std::string_view text) const {
   AnalyzedText result;
   tokenizer_.TokenizeInto(text, result.tokens);
   tokenizer_.SplitSentences(text, result.tokens, result.sentences);
   ExpandWords(text, result);
   if (tagger_.has_value()) TagAndLemmatize(result);
+  if (ner_.has_value()) RecognizeEntities(text, result);
   return result;
 }
 

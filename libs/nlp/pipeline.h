@@ -21,8 +21,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/nlp/entities.h"
 #include "libs/nlp/lemmatizer.h"
 #include "libs/nlp/lexicon.h"
+#include "libs/nlp/ner.h"
 #include "libs/nlp/tagger.h"
 #include "libs/nlp/text.h"
 #include "libs/nlp/tokenizer.h"
@@ -60,6 +62,11 @@ struct AnalyzedText {
   // Words of token t are words[token_words[t] .. token_words[t + 1]); size
   // tokens.size() + 1.
   std::vector<uint32_t> token_words;
+  // Named entities, when the model directory has de_ner.bin (else empty):
+  // the NER mentions in text order, and the entities merged from them
+  // (MergeMentions), most salient first.
+  std::vector<Mention> mentions;
+  std::vector<Entity> entities;
 };
 
 class Pipeline {
@@ -90,6 +97,8 @@ class Pipeline {
 
   // True when the trained tagger and lemmatizer are loaded.
   bool has_models() const { return tagger_.has_value(); }
+  // True when the NER model (de_ner.bin, optional) is loaded too.
+  bool has_ner() const { return ner_.has_value(); }
 
   // Identify the models, so stored annotations can name what produced them.
   std::string_view model_name() const { return model_name_; }
@@ -104,11 +113,14 @@ class Pipeline {
   void ExpandWords(std::string_view text, AnalyzedText& result) const;
   // Tags and lemmatises result.words sentence by sentence.
   void TagAndLemmatize(AnalyzedText& result) const;
+  // Fills result.mentions and result.entities from the tagged tokens.
+  void RecognizeEntities(std::string_view text, AnalyzedText& result) const;
 
   Tokenizer tokenizer_;
   std::optional<Lexicon> lexicon_;
   std::optional<Tagger> tagger_;
   std::optional<Lemmatizer> lemmatizer_;
+  std::optional<NerTagger> ner_;  // uses *lexicon_
   int adp_tag_ = -1;  // "ADP|APPR", forced on contractions
   int det_tag_ = -1;  // "DET|ART"
   std::string model_name_;
