@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libabsl-dev libspdlog-dev libgtest-dev grpc-proto
   # text, storage, hashing
   libicu-dev libsqlite3-dev libssl-dev
+  libpq-dev postgresql-15  # PostgreSQL client library; server binaries for the store tests
   # benchmarks
   libbenchmark-dev
 )

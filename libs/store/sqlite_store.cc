@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "libs/server/status_macros.h"
+#include "libs/store/document_row.h"
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
 
@@ -67,38 +68,6 @@ CREATE VIRTUAL TABLE documents_fts USING fts5(
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
-
-// Columns read for each view; ReadDocument() knows their order. BASIC reads
-// columns 0-14, TEXT adds 15-16, FULL adds 17.
-constexpr char kBasicColumns[] =
-    "d.seq, d.id, d.title, d.language, d.content_hash, d.source_uri, "
-    "d.published_at_seconds, d.published_at_nanos, d.ingested_at_micros, d.state, "
-    "d.state_reason, d.char_count, d.sentence_count, d.token_count, d.metadata";
-constexpr char kTextColumns[] = ", d.text, d.paragraphs";
-constexpr char kFullColumns[] =
-    ", (SELECT a.data FROM annotations a WHERE a.document_seq = d.seq)";
-
-int ColumnCount(v1::DocumentView view) {
-  switch (view) {
-    case v1::DOCUMENT_VIEW_TEXT:
-      return 17;
-    case v1::DOCUMENT_VIEW_FULL:
-      return 18;
-    default:
-      return 15;
-  }
-}
-
-std::string Columns(v1::DocumentView view) {
-  switch (view) {
-    case v1::DOCUMENT_VIEW_TEXT:
-      return absl::StrCat(kBasicColumns, kTextColumns);
-    case v1::DOCUMENT_VIEW_FULL:
-      return absl::StrCat(kBasicColumns, kTextColumns, kFullColumns);
-    default:
-      return kBasicColumns;
-  }
-}
 
 // Maps an SQLite result code to the house status codes: lock contention and
 // I/O errors may pass (retry), a full disk is a limit, corruption is data
@@ -187,68 +156,6 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
-// Merges the serialized message in `blob` into `message` (repeated and map
-// fields append), without copying the blob.
-bool MergeBlob(std::string_view blob, google::protobuf::MessageLite& message) {
-  google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(blob.data()),
-                                               static_cast<int>(blob.size()));
-  return message.MergeFromCodedStream(&input) && input.ConsumedEntireMessage();
-}
-
-// Reads the columns of Columns(view), starting at column 0, into `document`.
-// DATA_LOSS if a stored blob does not parse.
-absl::Status ReadDocument(const Statement& row, v1::DocumentView view, v1::Document& document) {
-  document.set_id(std::string(row.Text(1)));
-  document.set_title(std::string(row.Text(2)));
-  document.set_language(std::string(row.Text(3)));
-  document.set_content_hash(std::string(row.Text(4)));
-  document.set_source_uri(std::string(row.Text(5)));
-  if (!row.IsNull(6)) {
-    document.mutable_published_at()->set_seconds(row.Int64(6));
-    document.mutable_published_at()->set_nanos(static_cast<int32_t>(row.Int64(7)));
-  }
-  const int64_t ingested_micros = row.Int64(8);
-  document.mutable_ingested_at()->set_seconds(ingested_micros / 1000000);
-  document.mutable_ingested_at()->set_nanos(static_cast<int32_t>(ingested_micros % 1000000) *
-                                            1000);
-  document.set_state(static_cast<v1::DocumentState>(row.Int64(9)));
-  document.set_state_reason(std::string(row.Text(10)));
-  document.set_char_count(static_cast<int32_t>(row.Int64(11)));
-  document.set_sentence_count(static_cast<int32_t>(row.Int64(12)));
-  document.set_token_count(static_cast<int32_t>(row.Int64(13)));
-  // Blobs are serialized Documents with one field set: merging appends it.
-  const std::string_view metadata = row.Blob(14);
-  if (!MergeBlob(metadata, document)) {
-    return absl::DataLossError(absl::StrCat("stored metadata of document '", document.id(),
-                                            "' does not parse"));
-  }
-  if (view == v1::DOCUMENT_VIEW_TEXT || view == v1::DOCUMENT_VIEW_FULL) {
-    document.set_text(std::string(row.Text(15)));
-    const std::string_view paragraphs = row.Blob(16);
-    if (!MergeBlob(paragraphs, document)) {
-      return absl::DataLossError(absl::StrCat("stored paragraphs of document '", document.id(),
-                                              "' does not parse"));
-    }
-  }
-  if (view == v1::DOCUMENT_VIEW_FULL && !row.IsNull(17)) {
-    const std::string_view annotations = row.Blob(17);
-    if (!document.mutable_annotations()->ParseFromArray(annotations.data(),
-                                                        static_cast<int>(annotations.size()))) {
-      return absl::DataLossError(absl::StrCat("stored annotations of document '", document.id(),
-                                              "' do not parse"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-int64_t CodePointCount(std::string_view text) {
-  int64_t count = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
 // A phrase of the FTS5 query syntax: the text in double quotes, inner quotes
 // doubled. FTS5 tokenizes it like the indexed text, so a quoted word is a
 // whole word and a quoted phrase needs its words adjacent and in order;
@@ -268,24 +175,6 @@ std::string Fts5Match(const ParsedQuery& query) {
   return match;
 }
 
-v1::DocumentView OrDefault(v1::DocumentView view, v1::DocumentView default_view) {
-  switch (view) {
-    case v1::DOCUMENT_VIEW_BASIC:
-    case v1::DOCUMENT_VIEW_TEXT:
-    case v1::DOCUMENT_VIEW_FULL:
-      return view;
-    default:
-      return default_view;
-  }
-}
-
-absl::Status ValidateView(v1::DocumentView view, std::string_view field) {
-  if (!v1::DocumentView_IsValid(view)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(std::string(field), " has unknown value ", static_cast<int>(view)));
-  }
-  return absl::OkStatus();
-}
 
 }  // namespace
 
@@ -457,55 +346,11 @@ SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Con
 
 SqliteStore::~SqliteStore() = default;
 
-absl::StatusOr<PutResult> SqliteStore::Put(const v1::Document& document) {
-  if (document.id().empty()) return absl::InvalidArgumentError("Document.id is empty");
-  if (document.text().empty()) return absl::InvalidArgumentError("Document.text is empty");
-  if (document.state() == v1::DOCUMENT_STATE_ANNOTATED && !document.has_annotations()) {
-    return absl::InvalidArgumentError(
-        "Document.state is DOCUMENT_STATE_ANNOTATED but Document.annotations is not set");
-  }
-
+absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, WriteMode mode) {
   // Everything that does not need the database is done before taking the lock.
+  KORPUS_ASSIGN_OR_RETURN(internal::DocumentRow row, internal::PrepareRow(document, mode));
   PutResult result;
-  v1::Document& basic = result.stored_basic;
-  basic.set_id(document.id());
-  basic.set_title(document.title());
-  basic.set_language(document.language());
-  basic.set_content_hash(document.content_hash());
-  basic.set_source_uri(document.source_uri());
-  if (document.has_published_at()) *basic.mutable_published_at() = document.published_at();
-  *basic.mutable_metadata() = document.metadata();
-  basic.set_state(document.state() != v1::DOCUMENT_STATE_UNSPECIFIED ? document.state()
-                  : document.has_annotations()                      ? v1::DOCUMENT_STATE_ANNOTATED
-                                                                    : v1::DOCUMENT_STATE_PENDING);
-  basic.set_state_reason(document.state_reason());
-  basic.set_char_count(document.char_count() != 0
-                           ? document.char_count()
-                           : static_cast<int32_t>(CodePointCount(document.text())));
-  basic.set_sentence_count(document.sentence_count() != 0
-                               ? document.sentence_count()
-                               : document.annotations().sentences_size());
-  basic.set_token_count(document.token_count() != 0 ? document.token_count()
-                                                    : document.annotations().tokens_size());
-  // Microseconds, so that what Put returns equals what Get reads back.
-  const int64_t now_micros = absl::ToUnixMicros(absl::Now());
-  basic.mutable_ingested_at()->set_seconds(now_micros / 1000000);
-  basic.mutable_ingested_at()->set_nanos(static_cast<int32_t>(now_micros % 1000000) * 1000);
-
-  std::string metadata_blob;
-  {
-    v1::Document only_metadata;
-    *only_metadata.mutable_metadata() = document.metadata();
-    only_metadata.SerializeToString(&metadata_blob);
-  }
-  std::string paragraphs_blob;
-  {
-    v1::Document only_paragraphs;
-    *only_paragraphs.mutable_paragraphs() = document.paragraphs();
-    only_paragraphs.SerializeToString(&paragraphs_blob);
-  }
-  std::string annotations_blob;
-  if (document.has_annotations()) document.annotations().SerializeToString(&annotations_blob);
+  const v1::Document& basic = row.basic;
 
   Connection& connection = *writer_;
   absl::MutexLock lock(&connection.mu);
@@ -532,27 +377,28 @@ absl::StatusOr<PutResult> SqliteStore::Put(const v1::Document& document) {
       insert.BindNull(6);
     }
     insert.BindInt64(7, basic.published_at().nanos());
-    insert.BindInt64(8, now_micros);
+    insert.BindInt64(8, row.ingested_at_micros);
     insert.BindInt64(9, basic.state());
     insert.BindText(10, basic.state_reason());
     insert.BindInt64(11, basic.char_count());
     insert.BindInt64(12, basic.sentence_count());
     insert.BindInt64(13, basic.token_count());
-    insert.BindBlob(14, metadata_blob);
+    insert.BindBlob(14, row.metadata_blob);
     insert.BindText(15, document.text());
-    insert.BindBlob(16, paragraphs_blob);
+    insert.BindBlob(16, row.paragraphs_blob);
     KORPUS_RETURN_IF_ERROR(insert.Run());
   }
   if (sqlite3_changes(connection.db()) == 0) {
     // The id exists: report what is stored, write nothing.
     KORPUS_ASSIGN_OR_RETURN(
         Statement select,
-        connection.Prepare(absl::StrCat("SELECT ", kBasicColumns, " FROM documents d WHERE d.id = ?1")));
+        connection.Prepare(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_BASIC),
+                                        " FROM documents d WHERE d.id = ?1")));
     select.BindText(1, document.id());
     KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
     if (!has_row) return absl::InternalError("insert conflicted but the id is not stored");
     v1::Document existing;
-    KORPUS_RETURN_IF_ERROR(ReadDocument(select, v1::DOCUMENT_VIEW_BASIC, existing));
+    KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, v1::DOCUMENT_VIEW_BASIC, existing));
     result.created = false;
     result.stored_basic = std::move(existing);
     return result;  // The transaction rolls back; it wrote nothing.
@@ -567,7 +413,7 @@ absl::StatusOr<PutResult> SqliteStore::Put(const v1::Document& document) {
     index.BindText(3, document.text());
     KORPUS_RETURN_IF_ERROR(index.Run());
   }
-  if (document.has_annotations()) {
+  if (row.has_annotations) {
     KORPUS_ASSIGN_OR_RETURN(
         Statement annotate,
         connection.Prepare("INSERT INTO annotations (document_seq, model_name, model_version, "
@@ -575,30 +421,31 @@ absl::StatusOr<PutResult> SqliteStore::Put(const v1::Document& document) {
     annotate.BindInt64(1, seq);
     annotate.BindText(2, document.annotations().model_name());
     annotate.BindText(3, document.annotations().model_version());
-    annotate.BindBlob(4, annotations_blob);
+    annotate.BindBlob(4, row.annotations_blob);
     KORPUS_RETURN_IF_ERROR(annotate.Run());
   }
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   result.created = true;
+  result.stored_basic = std::move(row.basic);
   return result;
 }
 
 absl::StatusOr<v1::Document> SqliteStore::Get(std::string_view id, v1::DocumentView view) {
   if (id.empty()) return absl::InvalidArgumentError("GetDocumentRequest.id is empty");
-  KORPUS_RETURN_IF_ERROR(ValidateView(view, "GetDocumentRequest.view"));
-  view = OrDefault(view, v1::DOCUMENT_VIEW_FULL);
+  KORPUS_RETURN_IF_ERROR(internal::ValidateView(view, "GetDocumentRequest.view"));
+  view = internal::OrDefault(view, v1::DOCUMENT_VIEW_FULL);
   Connection& connection = reader();
   absl::MutexLock lock(&connection.mu);
   KORPUS_ASSIGN_OR_RETURN(
       Statement select,
-      connection.Prepare(absl::StrCat("SELECT ", Columns(view), " FROM documents d WHERE d.id = ?1")));
+      connection.Prepare(absl::StrCat("SELECT ", internal::Columns(view), " FROM documents d WHERE d.id = ?1")));
   select.BindText(1, id);
   KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
   if (!has_row) {
     return absl::NotFoundError(absl::StrCat("no document with id '", std::string(id), "'"));
   }
   v1::Document document;
-  KORPUS_RETURN_IF_ERROR(ReadDocument(select, view, document));
+  KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, view, document));
   return document;
 }
 
@@ -607,8 +454,8 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
   KORPUS_ASSIGN_OR_RETURN(const int page_size,
                           EffectivePageSize(request.page_size(), kDefaultListPageSize,
                                             "ListDocumentsRequest.page_size"));
-  KORPUS_RETURN_IF_ERROR(ValidateView(request.view(), "ListDocumentsRequest.view"));
-  const v1::DocumentView view = OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
+  KORPUS_RETURN_IF_ERROR(internal::ValidateView(request.view(), "ListDocumentsRequest.view"));
+  const v1::DocumentView view = internal::OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
   const std::string binding = BindingOf(absl::StrCat("list\nview=", static_cast<int>(view)));
   int64_t after_seq = 0;
   if (!request.page_token().empty()) {
@@ -621,7 +468,7 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
   absl::MutexLock lock(&connection.mu);
   KORPUS_ASSIGN_OR_RETURN(
       Statement select,
-      connection.Prepare(absl::StrCat("SELECT ", Columns(view),
+      connection.Prepare(absl::StrCat("SELECT ", internal::Columns(view),
                                       " FROM documents d WHERE d.seq > ?1 ORDER BY d.seq LIMIT ?2")));
   select.BindInt64(1, after_seq);
   // One more than the page, to learn whether another page follows.
@@ -634,7 +481,7 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
       response.set_next_page_token(EncodePageToken(last_seq, binding));
       break;
     }
-    KORPUS_RETURN_IF_ERROR(ReadDocument(select, view, *response.add_documents()));
+    KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, view, *response.add_documents()));
     last_seq = select.Int64(0);
   }
   return response;
@@ -644,9 +491,9 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
   KORPUS_ASSIGN_OR_RETURN(const int page_size,
                           EffectivePageSize(request.page_size(), kDefaultSearchPageSize,
                                             "SearchRequest.page_size"));
-  KORPUS_RETURN_IF_ERROR(ValidateView(request.view(), "SearchRequest.view"));
+  KORPUS_RETURN_IF_ERROR(internal::ValidateView(request.view(), "SearchRequest.view"));
   KORPUS_ASSIGN_OR_RETURN(const ParsedQuery query, ParseQuery(request.query()));
-  const v1::DocumentView view = OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
+  const v1::DocumentView view = internal::OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
   const std::string match = Fts5Match(query);
   // Bound to the parsed query, so that "a  b" and "a b" share tokens.
   const std::string binding =
@@ -677,7 +524,7 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
     KORPUS_ASSIGN_OR_RETURN(
         Statement select,
         connection.Prepare(absl::StrCat(
-            "SELECT ", Columns(view),
+            "SELECT ", internal::Columns(view),
             ", -bm25(documents_fts), snippet(documents_fts, 1, '[', ']', '…', 16) "
             "FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid "
             "WHERE documents_fts MATCH ?1 "
@@ -685,12 +532,12 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
     select.BindText(1, match);
     select.BindInt64(2, page_size);
     select.BindInt64(3, offset);
-    const int score_column = ColumnCount(view);
+    const int score_column = internal::ColumnCount(view);
     while (true) {
       KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
       if (!has_row) break;
       v1::SearchHit* hit = response.add_hits();
-      KORPUS_RETURN_IF_ERROR(ReadDocument(select, view, *hit->mutable_document()));
+      KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, view, *hit->mutable_document()));
       hit->set_score(select.Double(score_column));
       hit->set_snippet(std::string(select.Text(score_column + 1)));
     }

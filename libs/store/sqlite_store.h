@@ -1,7 +1,8 @@
 // The SQLite backend of Store: one database file holding documents,
 // annotations and an FTS5 full-text index. See store.h for the contract.
 //
-// Storage layout (schema version 1, kept in PRAGMA user_version):
+// Storage layout (schema version 1, kept in PRAGMA user_version; the
+// column order of `documents` is the one libs/store/document_row.h reads):
 //   documents      one row per document. `seq` (INTEGER PRIMARY KEY
 //                  AUTOINCREMENT, the rowid) is the ingestion sequence that
 //                  List pages over; `id` is UNIQUE. Scalars are columns
@@ -69,13 +70,15 @@ class SqliteStore final : public Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  absl::StatusOr<PutResult> Put(const v1::Document& document) override;
   absl::StatusOr<v1::Document> Get(std::string_view id, v1::DocumentView view) override;
   absl::StatusOr<v1::ListDocumentsResponse> List(const v1::ListDocumentsRequest& request) override;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) override;
   absl::StatusOr<v1::CorpusStats> Stats() override;
 
   class Connection;  // Internal: one sqlite3 handle, its mutex and statement cache.
+
+ protected:
+  absl::StatusOr<PutResult> Write(const v1::Document& document, WriteMode mode) override;
 
  private:
   SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader);

@@ -8,6 +8,11 @@
 //   absl::StatusOr<PutResult> put = (*store)->Put(document);
 //   absl::StatusOr<v1::Document> got = (*store)->Get(document.id(), v1::DOCUMENT_VIEW_TEXT);
 //
+// Backends: SqliteStore (sqlite_store.h, the embedded default) and
+// PostgresStore (postgres_store.h). Both pass the same contract tests
+// (tests/unit/store/store_contract_test.cc); where their full-text engines
+// differ (ranking, snippets, what counts as a word), the backend headers say.
+//
 // Views (v1::DocumentView): BASIC is metadata and counts (no text,
 // paragraphs or annotations); TEXT adds text and paragraphs; FULL adds
 // annotations. UNSPECIFIED means FULL for Get and BASIC for List and Search.
@@ -23,6 +28,7 @@
 #define KORPUS_LIBS_STORE_STORE_H_
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -31,6 +37,9 @@
 #include "korpus/v1/query.pb.h"
 
 namespace korpus::store {
+
+// How Store::Write sets ingested_at: now (Put) or from the document (Import).
+enum class WriteMode { kPut, kImport };
 
 struct PutResult {
   // True if the document was new and has been stored; false if a document
@@ -55,9 +64,19 @@ class Store {
   // char_count is computed from the text (in code points); zero
   // sentence/token counts are taken from the annotations.
   //
-  // INVALID_ARGUMENT if id or text is empty, or if state is ANNOTATED
-  // without annotations.
-  virtual absl::StatusOr<PutResult> Put(const v1::Document& document) = 0;
+  // INVALID_ARGUMENT if id or text is empty, if state is unknown, or if state
+  // is ANNOTATED without annotations.
+  absl::StatusOr<PutResult> Put(const v1::Document& document) {
+    return Write(document, WriteMode::kPut);
+  }
+
+  // Stores a document as another store exported it (DOCUMENT_VIEW_FULL):
+  // exactly like Put, except that its ingested_at is kept (truncated to
+  // microseconds; now if unset), so that a moved corpus keeps its history.
+  // Documents imported in export order keep their relative ingestion order.
+  absl::StatusOr<PutResult> Import(const v1::Document& document) {
+    return Write(document, WriteMode::kImport);
+  }
 
   // The document with this id in `view`. NOT_FOUND ("no document with id
   // 'x'") if there is none; INVALID_ARGUMENT if `id` is empty.
@@ -81,14 +100,25 @@ class Store {
 
   // Totals over the whole store.
   virtual absl::StatusOr<v1::CorpusStats> Stats() = 0;
+
+ protected:
+  // Put and Import: the one write path each backend implements.
+  virtual absl::StatusOr<PutResult> Write(const v1::Document& document, WriteMode mode) = 0;
 };
 
 // Opens (creating and migrating if needed) the store that `spec` names:
-//   sqlite:PATH        an SQLite database file at PATH (created if missing)
-//   sqlite::memory:    a private in-memory SQLite database (tests)
+//   sqlite:PATH              an SQLite database file at PATH (created if missing)
+//   sqlite::memory:          a private in-memory SQLite database (tests)
+//   postgresql://... or postgres://...
+//                            a PostgreSQL database; the URI goes to libpq as
+//                            it is (user, password, host, port, database,
+//                            ?sslmode=... and other libpq parameters)
 // INVALID_ARGUMENT for an unknown scheme or an empty path; otherwise the
-// backend's own errors (see sqlite_store.h).
+// backend's own errors (see sqlite_store.h and postgres_store.h).
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec);
+
+// `spec` with any password replaced by "***", for logs and messages.
+std::string RedactStoreSpec(std::string_view spec);
 
 }  // namespace korpus::store
 

@@ -1,0 +1,146 @@
+#include "libs/store/document_row.h"
+
+#include <google/protobuf/io/coded_stream.h>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace korpus::store::internal {
+namespace {
+
+constexpr char kBasicColumns[] =
+    "d.seq, d.id, d.title, d.language, d.content_hash, d.source_uri, "
+    "d.published_at_seconds, d.published_at_nanos, d.ingested_at_micros, d.state, "
+    "d.state_reason, d.char_count, d.sentence_count, d.token_count, d.metadata";
+constexpr char kTextColumns[] = ", d.text, d.paragraphs";
+constexpr char kFullColumns[] =
+    ", (SELECT a.data FROM annotations a WHERE a.document_seq = d.seq)";
+
+int64_t CodePointCount(std::string_view text) {
+  int64_t count = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+int64_t Micros(const google::protobuf::Timestamp& timestamp) {
+  return timestamp.seconds() * 1000000 + timestamp.nanos() / 1000;
+}
+
+}  // namespace
+
+absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode mode) {
+  if (document.id().empty()) return absl::InvalidArgumentError("Document.id is empty");
+  if (document.text().empty()) return absl::InvalidArgumentError("Document.text is empty");
+  if (document.state() == v1::DOCUMENT_STATE_ANNOTATED && !document.has_annotations()) {
+    return absl::InvalidArgumentError(
+        "Document.state is DOCUMENT_STATE_ANNOTATED but Document.annotations is not set");
+  }
+  if (!v1::DocumentState_IsValid(document.state())) {
+    return absl::InvalidArgumentError(absl::StrCat("Document.state has unknown value ",
+                                                   static_cast<int>(document.state())));
+  }
+
+  DocumentRow row;
+  v1::Document& basic = row.basic;
+  basic.set_id(document.id());
+  basic.set_title(document.title());
+  basic.set_language(document.language());
+  basic.set_content_hash(document.content_hash());
+  basic.set_source_uri(document.source_uri());
+  if (document.has_published_at()) *basic.mutable_published_at() = document.published_at();
+  *basic.mutable_metadata() = document.metadata();
+  basic.set_state(document.state() != v1::DOCUMENT_STATE_UNSPECIFIED ? document.state()
+                  : document.has_annotations()                      ? v1::DOCUMENT_STATE_ANNOTATED
+                                                                    : v1::DOCUMENT_STATE_PENDING);
+  basic.set_state_reason(document.state_reason());
+  basic.set_char_count(document.char_count() != 0
+                           ? document.char_count()
+                           : static_cast<int32_t>(CodePointCount(document.text())));
+  basic.set_sentence_count(document.sentence_count() != 0
+                               ? document.sentence_count()
+                               : document.annotations().sentences_size());
+  basic.set_token_count(document.token_count() != 0 ? document.token_count()
+                                                    : document.annotations().tokens_size());
+  // Microseconds, so that what Put returns equals what Get reads back.
+  row.ingested_at_micros = mode == WriteMode::kImport && document.has_ingested_at()
+                               ? Micros(document.ingested_at())
+                               : absl::ToUnixMicros(absl::Now());
+  SetMicros(row.ingested_at_micros, *basic.mutable_ingested_at());
+
+  {
+    v1::Document only_metadata;
+    *only_metadata.mutable_metadata() = document.metadata();
+    only_metadata.SerializeToString(&row.metadata_blob);
+  }
+  {
+    v1::Document only_paragraphs;
+    *only_paragraphs.mutable_paragraphs() = document.paragraphs();
+    only_paragraphs.SerializeToString(&row.paragraphs_blob);
+  }
+  row.has_annotations = document.has_annotations();
+  if (row.has_annotations) document.annotations().SerializeToString(&row.annotations_blob);
+  return row;
+}
+
+v1::DocumentView OrDefault(v1::DocumentView view, v1::DocumentView default_view) {
+  switch (view) {
+    case v1::DOCUMENT_VIEW_BASIC:
+    case v1::DOCUMENT_VIEW_TEXT:
+    case v1::DOCUMENT_VIEW_FULL:
+      return view;
+    default:
+      return default_view;
+  }
+}
+
+absl::Status ValidateView(v1::DocumentView view, std::string_view field) {
+  if (!v1::DocumentView_IsValid(view)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), " has unknown value ", static_cast<int>(view)));
+  }
+  return absl::OkStatus();
+}
+
+std::string Columns(v1::DocumentView view) {
+  switch (view) {
+    case v1::DOCUMENT_VIEW_TEXT:
+      return absl::StrCat(kBasicColumns, kTextColumns);
+    case v1::DOCUMENT_VIEW_FULL:
+      return absl::StrCat(kBasicColumns, kTextColumns, kFullColumns);
+    default:
+      return kBasicColumns;
+  }
+}
+
+int ColumnCount(v1::DocumentView view) {
+  switch (view) {
+    case v1::DOCUMENT_VIEW_TEXT:
+      return 17;
+    case v1::DOCUMENT_VIEW_FULL:
+      return 18;
+    default:
+      return 15;
+  }
+}
+
+bool MergeBlob(std::string_view blob, google::protobuf::MessageLite& message) {
+  google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(blob.data()),
+                                               static_cast<int>(blob.size()));
+  return message.MergeFromCodedStream(&input) && input.ConsumedEntireMessage();
+}
+
+void SetMicros(int64_t micros, google::protobuf::Timestamp& timestamp) {
+  // Floor division, so that times before 1970 keep nanos in [0, 1e9).
+  int64_t seconds = micros / 1000000;
+  int64_t rest = micros % 1000000;
+  if (rest < 0) {
+    rest += 1000000;
+    --seconds;
+  }
+  timestamp.set_seconds(seconds);
+  timestamp.set_nanos(static_cast<int32_t>(rest) * 1000);
+}
+
+}  // namespace korpus::store::internal

@@ -1,0 +1,728 @@
+#include "libs/store/postgres_store.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "libs/server/status_macros.h"
+#include "libs/store/document_row.h"
+#include "libs/store/paging.h"
+#include "libs/store/query.h"
+
+namespace korpus::store {
+namespace {
+
+// Schema migrations, applied in order at open. Append only: never edit a
+// released migration; a new version gets a new entry.
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE documents (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  title text NOT NULL,
+  language text NOT NULL,
+  content_hash text NOT NULL,
+  source_uri text NOT NULL,
+  published_at_seconds bigint,
+  published_at_nanos integer NOT NULL,
+  ingested_at_micros bigint NOT NULL,
+  state smallint NOT NULL,
+  state_reason text NOT NULL,
+  char_count integer NOT NULL,
+  sentence_count integer NOT NULL,
+  token_count integer NOT NULL,
+  metadata bytea NOT NULL,
+  text text NOT NULL,
+  paragraphs bytea NOT NULL,
+  search tsvector NOT NULL
+);
+CREATE INDEX documents_search_idx ON documents USING gin (search);
+CREATE TABLE annotations (
+  document_seq bigint PRIMARY KEY REFERENCES documents (seq) ON DELETE CASCADE,
+  model_name text NOT NULL,
+  model_version text NOT NULL,
+  data bytea NOT NULL
+);
+)sql"},
+};
+
+constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
+
+// Advisory lock keys (a pair of int4): korpus's namespace, then what for.
+constexpr char kMigrationLock[] = "SELECT pg_advisory_xact_lock(1802466928, 1)";
+constexpr char kWriteLock[] = "SELECT pg_advisory_xact_lock(1802466928, 2)";
+
+// ts_headline options: one fragment of at most 16 words around the best
+// match, matches in [brackets], short words not dropped from the edges.
+constexpr char kHeadlineOptions[] =
+    "StartSel=[, StopSel=], MaxWords=16, MinWords=8, ShortWord=0, MaxFragments=1";
+
+// Type OIDs of the parameters we send (pg_type.h, stable across versions).
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kTextOid = 25;
+constexpr Oid kByteaOid = 17;
+
+// Maps a failed command to the house status codes, by SQLSTATE: a lost
+// connection, a server shutting down, lock and serialisation conflicts may
+// pass (UNAVAILABLE, retry); out of disk or memory is a limit; corruption is
+// data loss; privileges, a read-only server or a wrong database are
+// deployment problems; anything else (syntax, constraint) is a bug.
+absl::Status PgError(PGconn* conn, const PGresult* result, std::string_view what) {
+  const char* detail = result != nullptr ? PQresultErrorMessage(result) : "";
+  if (detail == nullptr || *detail == '\0') detail = PQerrorMessage(conn);
+  std::string message = absl::StrCat("postgresql: ", std::string(what), ": ", detail);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return absl::UnavailableError(absl::StrCat(message, " (connection lost)"));
+  }
+  const char* sqlstate = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string_view code = sqlstate != nullptr ? sqlstate : "";
+  const std::string_view klass = code.substr(0, 2);
+  if (klass == "08" || code == "57P01" || code == "57P02" || code == "57P03" ||
+      code == "53300" || code == "40001" || code == "40P01" || code == "55P03" ||
+      code == "57014") {
+    return absl::UnavailableError(message);
+  }
+  if (klass == "53") return absl::ResourceExhaustedError(message);
+  if (code == "XX001" || code == "XX002") return absl::DataLossError(message);
+  if (klass == "28" || klass == "3D" || code == "42501" || code == "25006") {
+    return absl::FailedPreconditionError(message);
+  }
+  return absl::InternalError(message);
+}
+
+// Statement parameters, all sent in binary format with explicit types, so
+// that nothing is parsed from text on the server and nothing is spliced into
+// SQL.
+class Params {
+ public:
+  Params() = default;
+  Params(const Params&) = delete;  // values_ may point into owned_
+  Params& operator=(const Params&) = delete;
+
+  Params& Text(std::string_view value) { return Add(value, kTextOid); }
+  Params& Bytes(std::string_view value) { return Add(value, kByteaOid); }
+  Params& Int(int64_t value) {
+    std::string& bytes = owned_.emplace_back(8, '\0');
+    const uint64_t u = static_cast<uint64_t>(value);
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(u >> (56 - 8 * i));
+    return Add(bytes, kInt8Oid);
+  }
+  Params& NullInt() {
+    types_.push_back(kInt8Oid);
+    values_.push_back(nullptr);
+    lengths_.push_back(0);
+    formats_.push_back(1);
+    return *this;
+  }
+
+  int size() const { return static_cast<int>(values_.size()); }
+  const Oid* types() const { return types_.data(); }
+  const char* const* values() const { return values_.data(); }
+  const int* lengths() const { return lengths_.data(); }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  Params& Add(std::string_view value, Oid type) {
+    types_.push_back(type);
+    values_.push_back(value.empty() ? "" : value.data());
+    lengths_.push_back(static_cast<int>(value.size()));
+    formats_.push_back(1);
+    return *this;
+  }
+
+  std::deque<std::string> owned_;  // Stable addresses for converted values.
+  std::vector<Oid> types_;
+  std::vector<const char*> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+};
+
+// One row of a binary-format result: the accessors ReadDocument expects.
+class Row {
+ public:
+  Row(const PGresult* result, int row) : result_(result), row_(row) {}
+
+  bool IsNull(int column) const { return PQgetisnull(result_, row_, column) != 0; }
+  // bigint, integer or smallint, by the value's size.
+  int64_t Int64(int column) const {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(PQgetvalue(result_, row_, column));
+    const int length = PQgetlength(result_, row_, column);
+    uint64_t value = 0;
+    for (int i = 0; i < length; ++i) value = (value << 8) | bytes[i];
+    switch (length) {
+      case 2:
+        return static_cast<int16_t>(value);
+      case 4:
+        return static_cast<int32_t>(value);
+      default:
+        return static_cast<int64_t>(value);
+    }
+  }
+  // double precision.
+  double Double(int column) const {
+    const uint64_t bits = static_cast<uint64_t>(Int64(column));
+    double value = 0;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+  }
+  std::string_view Text(int column) const {
+    return std::string_view(PQgetvalue(result_, row_, column),
+                            PQgetlength(result_, row_, column));
+  }
+  std::string_view Blob(int column) const { return Text(column); }
+
+ private:
+  const PGresult* result_;
+  int row_;
+};
+
+// An owned PGresult of a successful command.
+class Result {
+ public:
+  explicit Result(PGresult* result) : result_(result) {}
+  Result(Result&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
+  Result& operator=(Result&&) = delete;
+  ~Result() { PQclear(result_); }
+
+  int rows() const { return PQntuples(result_); }
+  Row row(int index) const { return Row(result_, index); }
+
+ private:
+  PGresult* result_;
+};
+
+}  // namespace
+
+class PostgresStore::Connection {
+ public:
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const PostgresOptions& options) {
+    const std::string timeout =
+        absl::StrCat(std::max<int64_t>(2, absl::ToInt64Seconds(options.connect_timeout)));
+    // Defaults first: the connection string (expanded from dbname) overrides
+    // them; client_encoding comes last because everything we send is UTF-8.
+    const char* keywords[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
+                              nullptr};
+    const char* values[] = {timeout.c_str(), "korpus-storage", options.conninfo.c_str(), "UTF8",
+                            nullptr};
+    PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+    if (conn == nullptr) return absl::ResourceExhaustedError("postgresql: out of memory");
+    auto connection = std::unique_ptr<Connection>(new Connection(conn));
+    if (PQstatus(conn) != CONNECTION_OK) {
+      std::string message = PQerrorMessage(conn);
+      while (!message.empty() && message.back() == '\n') message.pop_back();
+      return absl::UnavailableError(absl::StrCat("postgresql: cannot connect: ", message));
+    }
+    // Notices ("relation already exists, skipping", "query contains only
+    // stop words") are expected and would otherwise go to stderr.
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    return connection;
+  }
+
+  ~Connection() { PQfinish(conn_); }
+
+  // Whether the connection can be used for another call: connected and not
+  // left inside a transaction.
+  bool reusable() const {
+    return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  }
+  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+  // Runs one statement with `params`, results in binary format. Unnamed
+  // statements (planned for the actual parameters each time), so that
+  // search plans see the real query.
+  absl::StatusOr<Result> Exec(const std::string& sql, const Params& params = Params()) {
+    PGresult* result = PQexecParams(conn_, sql.c_str(), params.size(), params.types(),
+                                    params.values(), params.lengths(), params.formats(),
+                                    /*resultFormat=*/1);
+    const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      absl::Status error = PgError(conn_, result, FirstLine(sql));
+      PQclear(result);
+      return error;
+    }
+    return Result(result);
+  }
+
+  // Runs `sql`, which may hold several statements, without parameters
+  // (migrations, transaction control).
+  absl::Status ExecScript(const std::string& sql) {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    absl::Status error;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      error = PgError(conn_, result, FirstLine(sql));
+    }
+    PQclear(result);
+    return error;
+  }
+
+ private:
+  explicit Connection(PGconn* conn) : conn_(conn) {}
+
+  // For messages: the statement's first non-empty line.
+  static std::string FirstLine(std::string_view sql) {
+    while (!sql.empty() && sql.front() == '\n') sql.remove_prefix(1);
+    return std::string(sql.substr(0, std::min(sql.find('\n'), size_t{80})));
+  }
+
+  PGconn* conn_;
+};
+
+class PostgresStore::Pool {
+ public:
+  explicit Pool(PostgresOptions options) : options_(std::move(options)) {}
+
+  // A connection for one call, returned to the pool when the lease ends.
+  class Lease {
+   public:
+    Lease(Pool* pool, std::unique_ptr<Connection> connection)
+        : pool_(pool), connection_(std::move(connection)) {}
+    Lease(Lease&& other) noexcept
+        : pool_(other.pool_), connection_(std::move(other.connection_)) {}
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (connection_ != nullptr) pool_->Release(std::move(connection_));
+    }
+    Connection& operator*() const { return *connection_; }
+    Connection* operator->() const { return connection_.get(); }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  // An idle connection, or a new one while fewer than max_connections are
+  // open; otherwise waits for one to be released. UNAVAILABLE if
+  // connecting fails.
+  absl::StatusOr<Lease> Acquire() {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Pool* pool) {
+            return !pool->idle_.empty() || pool->open_ < pool->options_.max_connections;
+          },
+          this));
+      if (!idle_.empty()) {
+        std::unique_ptr<Connection> connection = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(this, std::move(connection));
+      }
+      ++open_;  // Reserved while connecting, outside the lock.
+    }
+    absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options_);
+    if (!connection.ok()) {
+      absl::MutexLock lock(&mu_);
+      --open_;
+      return connection.status();
+    }
+    return Lease(this, *std::move(connection));
+  }
+
+ private:
+  // Keeps a healthy connection for the next call. A broken one is closed,
+  // and so is every idle one: what broke one (a server restart, a network
+  // cut) has most likely broken them all, and the next call should not
+  // find out by failing.
+  void Release(std::unique_ptr<Connection> connection) {
+    std::vector<std::unique_ptr<Connection>> closing;
+    absl::MutexLock lock(&mu_);
+    if (connection->reusable()) {
+      idle_.push_back(std::move(connection));
+      return;
+    }
+    const bool broken = connection->broken();
+    closing.push_back(std::move(connection));
+    --open_;
+    if (broken) {
+      open_ -= static_cast<int>(idle_.size());
+      for (auto& idle : idle_) closing.push_back(std::move(idle));
+      idle_.clear();
+    }
+    // `closing` is destroyed after the lock is released (declared first).
+  }
+
+  const PostgresOptions options_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+namespace {
+
+using Connection = PostgresStore::Connection;
+
+// A transaction on a leased connection; rolled back unless committed.
+class Transaction {
+ public:
+  static absl::StatusOr<Transaction> Begin(Connection& connection, const char* begin = "BEGIN") {
+    KORPUS_RETURN_IF_ERROR(connection.ExecScript(begin));
+    return Transaction(connection);
+  }
+  Transaction(Transaction&& other) noexcept
+      : connection_(other.connection_), open_(std::exchange(other.open_, false)) {}
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction() {
+    // Nothing more to do if even this fails: the pool drops a connection
+    // left in a transaction.
+    if (open_) connection_.ExecScript("ROLLBACK").IgnoreError();
+  }
+
+  absl::Status Commit() {
+    open_ = false;
+    return connection_.ExecScript("COMMIT");
+  }
+
+ private:
+  explicit Transaction(Connection& connection) : connection_(connection), open_(true) {}
+
+  Connection& connection_;
+  bool open_;
+};
+
+absl::Status CheckDatabase(Connection& connection) {
+  KORPUS_ASSIGN_OR_RETURN(
+      Result result,
+      connection.Exec("SELECT current_database()::text, pg_encoding_to_char(encoding)::text, "
+                      "datctype::text FROM pg_database WHERE datname = current_database()"));
+  if (result.rows() != 1) return absl::InternalError("postgresql: current database not found");
+  const Row row = result.row(0);
+  const std::string name(row.Text(0));
+  if (row.Text(1) != "UTF8") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "postgresql: database '", name, "' has encoding ", std::string(row.Text(1)),
+        "; korpus needs UTF8 (CREATE DATABASE ... ENCODING 'UTF8')"));
+  }
+  const std::string_view ctype = row.Text(2);
+  if (ctype == "C" || ctype == "POSIX") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "postgresql: database '", name, "' has LC_CTYPE '", std::string(ctype),
+        "', under which full-text search takes every non-ASCII character for a letter and "
+        "does not lower-case umlauts; create it with a UTF-8 locale (CREATE DATABASE ... "
+        "LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8' TEMPLATE template0)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Migrate(Connection& connection) {
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection));
+  KORPUS_RETURN_IF_ERROR(connection.Exec(kMigrationLock).status());
+  KORPUS_RETURN_IF_ERROR(connection.ExecScript(
+      "CREATE TABLE IF NOT EXISTS schema_version ("
+      "  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),"
+      "  version integer NOT NULL)"));
+  KORPUS_ASSIGN_OR_RETURN(Result current, connection.Exec("SELECT version FROM schema_version"));
+  const int64_t version = current.rows() == 0 ? 0 : current.row(0).Int64(0);
+  if (version > kLatestVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "postgresql: the database has schema version ", version, ", newer than version ",
+        kLatestVersion, " that this build understands; use a newer korpus-storage"));
+  }
+  if (version < 0) {
+    return absl::DataLossError(
+        absl::StrCat("postgresql: the database has an invalid schema version ", version));
+  }
+  if (version == kLatestVersion) return transaction.Commit();
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= version) continue;
+    if (absl::Status status = connection.ExecScript(migration.sql); !status.ok()) {
+      return absl::Status(status.code(), absl::StrCat("migrating to schema version ",
+                                                      migration.version, ": ", status.message()));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(
+      connection
+          .Exec("INSERT INTO schema_version (version) VALUES ($1) "
+                "ON CONFLICT (singleton) DO UPDATE SET version = excluded.version",
+                Params().Int(kLatestVersion))
+          .status());
+  return transaction.Commit();
+}
+
+// The tsquery of a parsed query: every term through phraseto_tsquery (a
+// word is a one-word phrase; a hyphenated word becomes the phrase the
+// parser made of it when indexing), joined with &&. Terms are bound as
+// parameters $first, $first+1, ...
+std::string TsQuery(const ParsedQuery& query, int first) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < query.terms.size(); ++i) {
+    parts.push_back(absl::StrCat("phraseto_tsquery('simple', $", first + i, ")"));
+  }
+  return absl::StrCat("(", absl::StrJoin(parts, " && "), ")");
+}
+
+// True only if every term has a lexeme: && drops an empty operand, so
+// without this a term of punctuation only ("–") would match everything
+// instead of nothing.
+std::string EveryTermHasLexemes(const ParsedQuery& query, int first) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < query.terms.size(); ++i) {
+    parts.push_back(absl::StrCat("numnode(phraseto_tsquery('simple', $", first + i, ")) > 0"));
+  }
+  return absl::StrJoin(parts, " AND ");
+}
+
+}  // namespace
+
+int PostgresStore::SchemaVersion() { return kLatestVersion; }
+
+absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
+    const PostgresOptions& options) {
+  if (options.conninfo.empty()) return absl::InvalidArgumentError("PostgresOptions.conninfo is empty");
+  if (options.max_connections < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "PostgresOptions.max_connections must be at least 1, got ", options.max_connections));
+  }
+  auto pool = std::make_unique<Pool>(options);
+  {
+    KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool->Acquire());
+    KORPUS_RETURN_IF_ERROR(CheckDatabase(*connection));
+    KORPUS_RETURN_IF_ERROR(Migrate(*connection));
+  }
+  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(pool)));
+}
+
+PostgresStore::PostgresStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
+
+PostgresStore::~PostgresStore() = default;
+
+absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, WriteMode mode) {
+  KORPUS_ASSIGN_OR_RETURN(internal::DocumentRow row, internal::PrepareRow(document, mode));
+  const v1::Document& basic = row.basic;
+  Params insert;
+  insert.Text(basic.id())
+      .Text(basic.title())
+      .Text(basic.language())
+      .Text(basic.content_hash())
+      .Text(basic.source_uri());
+  if (basic.has_published_at()) {
+    insert.Int(basic.published_at().seconds());
+  } else {
+    insert.NullInt();
+  }
+  insert.Int(basic.published_at().nanos())
+      .Int(row.ingested_at_micros)
+      .Int(basic.state())
+      .Text(basic.state_reason())
+      .Int(basic.char_count())
+      .Int(basic.sentence_count())
+      .Int(basic.token_count())
+      .Bytes(row.metadata_blob)
+      .Text(document.text())
+      .Bytes(row.paragraphs_blob);
+
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(*connection));
+  KORPUS_RETURN_IF_ERROR(connection->Exec(kWriteLock).status());
+  KORPUS_ASSIGN_OR_RETURN(
+      Result inserted,
+      connection->Exec(
+          "INSERT INTO documents (id, title, language, content_hash, source_uri, "
+          "published_at_seconds, published_at_nanos, ingested_at_micros, state, state_reason, "
+          "char_count, sentence_count, token_count, metadata, text, paragraphs, search) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+          "to_tsvector('simple', $2) || to_tsvector('simple', $15)) "
+          "ON CONFLICT (id) DO NOTHING RETURNING seq",
+          insert));
+  PutResult result;
+  if (inserted.rows() == 0) {
+    // The id exists: report what is stored, write nothing.
+    KORPUS_ASSIGN_OR_RETURN(
+        Result existing,
+        connection->Exec(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_BASIC),
+                                      " FROM documents d WHERE d.id = $1"),
+                         Params().Text(document.id())));
+    if (existing.rows() != 1) {
+      return absl::InternalError("postgresql: insert conflicted but the id is not stored");
+    }
+    KORPUS_RETURN_IF_ERROR(
+        internal::ReadDocument(existing.row(0), v1::DOCUMENT_VIEW_BASIC, result.stored_basic));
+    result.created = false;
+    return result;  // The transaction rolls back; it wrote nothing.
+  }
+  const int64_t seq = inserted.row(0).Int64(0);
+  if (row.has_annotations) {
+    KORPUS_RETURN_IF_ERROR(
+        connection
+            ->Exec("INSERT INTO annotations (document_seq, model_name, model_version, data) "
+                   "VALUES ($1, $2, $3, $4)",
+                   Params()
+                       .Int(seq)
+                       .Text(document.annotations().model_name())
+                       .Text(document.annotations().model_version())
+                       .Bytes(row.annotations_blob))
+            .status());
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  result.created = true;
+  result.stored_basic = std::move(row.basic);
+  return result;
+}
+
+absl::StatusOr<v1::Document> PostgresStore::Get(std::string_view id, v1::DocumentView view) {
+  if (id.empty()) return absl::InvalidArgumentError("GetDocumentRequest.id is empty");
+  KORPUS_RETURN_IF_ERROR(internal::ValidateView(view, "GetDocumentRequest.view"));
+  view = internal::OrDefault(view, v1::DOCUMENT_VIEW_FULL);
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(
+      Result result,
+      connection->Exec(
+          absl::StrCat("SELECT ", internal::Columns(view), " FROM documents d WHERE d.id = $1"),
+          Params().Text(id)));
+  if (result.rows() == 0) {
+    return absl::NotFoundError(absl::StrCat("no document with id '", std::string(id), "'"));
+  }
+  v1::Document document;
+  KORPUS_RETURN_IF_ERROR(internal::ReadDocument(result.row(0), view, document));
+  return document;
+}
+
+absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
+    const v1::ListDocumentsRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const int page_size,
+                          EffectivePageSize(request.page_size(), kDefaultListPageSize,
+                                            "ListDocumentsRequest.page_size"));
+  KORPUS_RETURN_IF_ERROR(internal::ValidateView(request.view(), "ListDocumentsRequest.view"));
+  const v1::DocumentView view = internal::OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
+  const std::string binding = BindingOf(absl::StrCat("list\nview=", static_cast<int>(view)));
+  int64_t after_seq = 0;
+  if (!request.page_token().empty()) {
+    KORPUS_ASSIGN_OR_RETURN(after_seq, DecodePageToken(request.page_token(), binding,
+                                                       "ListDocumentsRequest.page_token"));
+  }
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  // One more than the page, to learn whether another page follows.
+  KORPUS_ASSIGN_OR_RETURN(
+      Result result,
+      connection->Exec(absl::StrCat("SELECT ", internal::Columns(view),
+                                    " FROM documents d WHERE d.seq > $1 ORDER BY d.seq LIMIT $2"),
+                       Params().Int(after_seq).Int(page_size + 1)));
+  v1::ListDocumentsResponse response;
+  const int rows = std::min(result.rows(), page_size);
+  for (int i = 0; i < rows; ++i) {
+    KORPUS_RETURN_IF_ERROR(internal::ReadDocument(result.row(i), view, *response.add_documents()));
+  }
+  if (result.rows() > page_size) {
+    response.set_next_page_token(EncodePageToken(result.row(rows - 1).Int64(0), binding));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const int page_size,
+                          EffectivePageSize(request.page_size(), kDefaultSearchPageSize,
+                                            "SearchRequest.page_size"));
+  KORPUS_RETURN_IF_ERROR(internal::ValidateView(request.view(), "SearchRequest.view"));
+  KORPUS_ASSIGN_OR_RETURN(const ParsedQuery query, ParseQuery(request.query()));
+  const v1::DocumentView view = internal::OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
+  // Bound to the parsed query, so that "a  b" and "a b" share tokens.
+  std::string terms;
+  for (const QueryTerm& term : query.terms) {
+    absl::StrAppend(&terms, term.phrase ? "\"" : "'", term.text, "\n");
+  }
+  const std::string binding =
+      BindingOf(absl::StrCat("search\nview=", static_cast<int>(view), "\nterms=", terms));
+  int64_t offset = 0;
+  if (!request.page_token().empty()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        offset, DecodePageToken(request.page_token(), binding, "SearchRequest.page_token"));
+  }
+
+  const std::string match =
+      absl::StrCat("d.search @@ ", TsQuery(query, 1), " AND ", EveryTermHasLexemes(query, 1));
+  auto add_terms = [&query](Params& params) {
+    for (const QueryTerm& term : query.terms) params.Text(term.text);
+  };
+
+  v1::SearchResponse response;
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  // One snapshot, so that the count and the page agree.
+  KORPUS_ASSIGN_OR_RETURN(
+      Transaction transaction,
+      Transaction::Begin(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  {
+    Params count_params;
+    add_terms(count_params);
+    KORPUS_ASSIGN_OR_RETURN(
+        Result count,
+        connection->Exec(absl::StrCat("SELECT count(*) FROM documents d WHERE ", match),
+                         count_params));
+    if (count.rows() == 1) response.set_total_size(count.row(0).Int64(0));
+  }
+  if (offset < response.total_size()) {
+    // The page is ranked and cut first; only its hits get a headline.
+    const int limit_param = static_cast<int>(query.terms.size()) + 1;
+    Params page_params;
+    add_terms(page_params);
+    page_params.Int(page_size).Int(offset);
+    KORPUS_ASSIGN_OR_RETURN(
+        Result page,
+        connection->Exec(
+            absl::StrCat(
+                "SELECT ", internal::Columns(view), ", p.rank, ts_headline('simple', d.text, ",
+                TsQuery(query, 1), ", '", kHeadlineOptions,
+                "') FROM (SELECT d.seq, ts_rank_cd(d.search, ", TsQuery(query, 1),
+                ", 1)::float8 AS rank FROM documents d WHERE ", match,
+                " ORDER BY rank DESC, d.seq LIMIT $", limit_param, " OFFSET $", limit_param + 1,
+                ") p JOIN documents d ON d.seq = p.seq ORDER BY p.rank DESC, d.seq"),
+            page_params));
+    const int score_column = internal::ColumnCount(view);
+    for (int i = 0; i < page.rows(); ++i) {
+      const Row row = page.row(i);
+      v1::SearchHit* hit = response.add_hits();
+      KORPUS_RETURN_IF_ERROR(internal::ReadDocument(row, view, *hit->mutable_document()));
+      hit->set_score(row.Double(score_column));
+      hit->set_snippet(std::string(row.Text(score_column + 1)));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = offset + response.hits_size();
+  if (response.hits_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, binding));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::CorpusStats> PostgresStore::Stats() {
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(
+      Result result,
+      connection->Exec("SELECT count(*), coalesce(sum(sentence_count), 0)::bigint, "
+                       "coalesce(sum(token_count), 0)::bigint, "
+                       "coalesce(sum(char_count), 0)::bigint, "
+                       "count(*) FILTER (WHERE state = 1), count(*) FILTER (WHERE state = 2), "
+                       "count(*) FILTER (WHERE state = 3), max(ingested_at_micros) "
+                       "FROM documents"));
+  v1::CorpusStats stats;
+  if (result.rows() != 1) return stats;
+  const Row row = result.row(0);
+  stats.set_document_count(row.Int64(0));
+  stats.set_sentence_count(row.Int64(1));
+  stats.set_token_count(row.Int64(2));
+  stats.set_char_count(row.Int64(3));
+  stats.set_pending_count(row.Int64(4));
+  stats.set_annotated_count(row.Int64(5));
+  stats.set_failed_count(row.Int64(6));
+  if (!row.IsNull(7)) internal::SetMicros(row.Int64(7), *stats.mutable_last_ingested_at());
+  return stats;
+}
+
+}  // namespace korpus::store

@@ -1,0 +1,691 @@
+// The contract of Store (libs/store/store.h), run against every backend:
+// SQLite and PostgreSQL must behave the same for everything here. Tests of
+// one backend's own storage (file format, schema bookkeeping, connection
+// handling) are in sqlite_store_test.cc and postgres_store_test.cc.
+#include <google/protobuf/util/message_differencer.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "libs/store/store.h"
+#include "libs/store/transfer.h"
+#include "tests/unit/store/store_backends.h"
+
+namespace korpus::store {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+// A document as ingest would produce it; text starts with the title.
+v1::Document MakeDocument(const std::string& id, const std::string& title,
+                          const std::string& body) {
+  v1::Document document;
+  document.set_id(id);
+  document.set_title(title);
+  document.set_text(absl::StrCat(title, "\n\n", body));
+  document.set_language("de");
+  document.set_content_hash(absl::StrCat("hash-", id));
+  document.set_source_uri(absl::StrCat("https://example.org/", id));
+  document.mutable_published_at()->set_seconds(1700000000);
+  document.mutable_published_at()->set_nanos(5);
+  (*document.mutable_metadata())["outlet"] = "Beispielblatt";
+  v1::Paragraph* heading = document.add_paragraphs();
+  heading->set_kind(v1::PARAGRAPH_KIND_TITLE);
+  heading->set_begin(0);
+  heading->set_end(static_cast<int>(title.size()));  // ASCII titles in these tests
+  v1::Paragraph* paragraph = document.add_paragraphs();
+  paragraph->set_kind(v1::PARAGRAPH_KIND_BODY);
+  paragraph->set_begin(static_cast<int>(title.size()) + 2);
+  paragraph->set_end(paragraph->begin() + 10);
+  return document;
+}
+
+v1::Document Annotated(v1::Document document) {
+  v1::Annotations* annotations = document.mutable_annotations();
+  annotations->set_model_name("korpus-de");
+  annotations->set_model_version("0.1.0");
+  annotations->mutable_annotated_at()->set_seconds(1700000100);
+  v1::Token* token = annotations->add_tokens();
+  token->set_begin(0);
+  token->set_end(3);
+  token->set_kind(v1::TOKEN_KIND_WORD);
+  token->set_text(document.text().substr(0, 3));
+  v1::Sentence* sentence = annotations->add_sentences();
+  sentence->set_begin(0);
+  sentence->set_end(3);
+  sentence->set_first_token(0);
+  sentence->set_token_count(1);
+  return document;
+}
+
+class StoreContractTest : public ::testing::TestWithParam<BackendFactory> {
+ protected:
+  void SetUp() override {
+    backend_ = GetParam().make();
+    const absl::Status prepared = backend_->Prepare();
+    ASSERT_TRUE(prepared.ok()) << prepared;
+    store_ = Open();
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    if (backend_ != nullptr) backend_->CleanUp();
+  }
+
+  std::unique_ptr<Store> Open() {
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(backend_->Spec());
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  // Runs SQL on the database through a connection of its own.
+  void RawExec(const std::string& sql) {
+    const absl::Status status = backend_->Execute(sql);
+    EXPECT_TRUE(status.ok()) << status;
+  }
+
+  void PutOrDie(const v1::Document& document) {
+    absl::StatusOr<PutResult> result = store_->Put(document);
+    ASSERT_TRUE(result.ok()) << result.status();
+    ASSERT_TRUE(result->created);
+  }
+
+  std::vector<std::string> SearchIds(const std::string& query) {
+    v1::SearchRequest request;
+    request.set_query(query);
+    absl::StatusOr<v1::SearchResponse> response = store_->Search(request);
+    EXPECT_TRUE(response.ok()) << query << ": " << response.status();
+    std::vector<std::string> ids;
+    if (!response.ok()) return ids;
+    for (const v1::SearchHit& hit : response->hits()) ids.push_back(hit.document().id());
+    EXPECT_EQ(response->total_size(), static_cast<int64_t>(ids.size()));
+    return ids;
+  }
+
+  void PutGermanCorpus() {
+    PutOrDie(MakeDocument("chips", "Neue Regeln fuer Chipexporte",
+                          "Die Bundesregierung verschärft die US-Exportkontrollen für Halbleiter "
+                          "nach China. Händler rechnen mit Engpässen."));
+    PutOrDie(MakeDocument("zoll", "Haendler kritisieren Zoll",
+                          "Eine einzelne Exportkontrolle reicht nach Ansicht der Händler nicht "
+                          "aus, sagte der Verband am Montag."));
+    PutOrDie(MakeDocument("senat", "Haushalt beschlossen",
+                          "Der Berliner Senat beschließt den Haushalt für das kommende Jahr."));
+    PutOrDie(MakeDocument("fahrrad", "Streit um Radwege",
+                          "Im Senat von Berlin wurde lange über Fahrräder gestritten."));
+    PutOrDie(MakeDocument("aepfel", "Obstpreise steigen",
+                          "Äpfel aus dem Alten Land sind deutlich teurer geworden."));
+    PutOrDie(MakeDocument("apfel", "Gesund leben",
+                          "Ein Apfel am Tag hält den Arzt fern, sagt ein altes Sprichwort."));
+  }
+
+  std::unique_ptr<StoreBackend> backend_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContractTest, PutThenGetInEveryView) {
+  const v1::Document input = Annotated(
+      MakeDocument("d1", "Wahl in Hessen", "Die Wahlbeteiligung lag bei 66 Prozent."));
+  absl::StatusOr<PutResult> put = store_->Put(input);
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_TRUE(put->created);
+  EXPECT_EQ(put->stored_basic.state(), v1::DOCUMENT_STATE_ANNOTATED);
+  EXPECT_TRUE(put->stored_basic.has_ingested_at());
+  EXPECT_EQ(put->stored_basic.char_count(), 55);  // computed: the input had none
+  EXPECT_EQ(put->stored_basic.sentence_count(), 1);
+  EXPECT_EQ(put->stored_basic.token_count(), 1);
+  EXPECT_TRUE(put->stored_basic.text().empty());
+
+  absl::StatusOr<v1::Document> basic = store_->Get("d1", v1::DOCUMENT_VIEW_BASIC);
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*basic, put->stored_basic))
+      << basic->DebugString() << "\nvs\n" << put->stored_basic.DebugString();
+  EXPECT_EQ(basic->title(), "Wahl in Hessen");
+  EXPECT_EQ(basic->metadata().at("outlet"), "Beispielblatt");
+  EXPECT_EQ(basic->published_at().nanos(), 5);
+  EXPECT_TRUE(basic->text().empty());
+  EXPECT_EQ(basic->paragraphs_size(), 0);
+  EXPECT_FALSE(basic->has_annotations());
+
+  absl::StatusOr<v1::Document> text = store_->Get("d1", v1::DOCUMENT_VIEW_TEXT);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->text(), input.text());
+  EXPECT_TRUE(MessageDifferencer::Equals(text->paragraphs(0), input.paragraphs(0)));
+  EXPECT_EQ(text->paragraphs_size(), 2);
+  EXPECT_FALSE(text->has_annotations());
+
+  absl::StatusOr<v1::Document> full = store_->Get("d1", v1::DOCUMENT_VIEW_FULL);
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(full->annotations(), input.annotations()));
+  EXPECT_EQ(full->text(), input.text());
+
+  // Get defaults to FULL.
+  absl::StatusOr<v1::Document> by_default = store_->Get("d1");
+  ASSERT_TRUE(by_default.ok()) << by_default.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*by_default, *full));
+}
+
+TEST_P(StoreContractTest, PendingWithoutAnnotationsAndGivenStateIsKept) {
+  absl::StatusOr<PutResult> pending = store_->Put(MakeDocument("p", "Ohne Analyse", "Text."));
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  EXPECT_EQ(pending->stored_basic.state(), v1::DOCUMENT_STATE_PENDING);
+
+  v1::Document failed = MakeDocument("f", "Kaputt", "Text.");
+  failed.set_state(v1::DOCUMENT_STATE_FAILED);
+  failed.set_state_reason("Annotator lehnte den Text ab");
+  absl::StatusOr<PutResult> put = store_->Put(failed);
+  ASSERT_TRUE(put.ok()) << put.status();
+  absl::StatusOr<v1::Document> got = store_->Get("f");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->state(), v1::DOCUMENT_STATE_FAILED);
+  EXPECT_EQ(got->state_reason(), "Annotator lehnte den Text ab");
+  EXPECT_FALSE(got->has_annotations());
+}
+
+TEST_P(StoreContractTest, DuplicatePutWritesNothing) {
+  PutOrDie(MakeDocument("d1", "Erste Fassung", "Der Landtag tagt."));
+  v1::Document again = Annotated(MakeDocument("d1", "Zweite Fassung", "Der Landtag vertagt sich."));
+  absl::StatusOr<PutResult> second = store_->Put(again);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_FALSE(second->created);
+  EXPECT_EQ(second->stored_basic.title(), "Erste Fassung");
+  EXPECT_EQ(second->stored_basic.state(), v1::DOCUMENT_STATE_PENDING);
+
+  absl::StatusOr<v1::Document> got = store_->Get("d1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->title(), "Erste Fassung");
+  EXPECT_FALSE(got->has_annotations());
+  EXPECT_EQ(store_->Stats()->document_count(), 1);
+  EXPECT_THAT(SearchIds("vertagt"), ElementsAre());
+}
+
+TEST_P(StoreContractTest, GetUnknownIdIsNotFound) {
+  absl::StatusOr<v1::Document> got = store_->Get("d-gibt-es-nicht");
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(got.status().message()), HasSubstr("'d-gibt-es-nicht'"));
+  EXPECT_EQ(store_->Get("").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, PutValidatesItsInput) {
+  v1::Document no_id = MakeDocument("", "Titel", "Text.");
+  EXPECT_EQ(store_->Put(no_id).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::Document no_text = MakeDocument("x", "Titel", "Text.");
+  no_text.clear_text();
+  EXPECT_EQ(store_->Put(no_text).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::Document annotated_without_annotations = MakeDocument("y", "Titel", "Text.");
+  annotated_without_annotations.set_state(v1::DOCUMENT_STATE_ANNOTATED);
+  EXPECT_EQ(store_->Put(annotated_without_annotations).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Stats()->document_count(), 0);
+}
+
+TEST_P(StoreContractTest, ListPagesAreStableCompleteAndWithoutDuplicates) {
+  std::vector<std::string> expected;
+  for (int i = 0; i < 7; ++i) {
+    // Ids deliberately not in insertion order alphabetically.
+    const std::string id = absl::StrCat("doc-", 9 - i);
+    PutOrDie(MakeDocument(id, absl::StrCat("Meldung ", i), "Kurzer Text zur Lage."));
+    expected.push_back(id);
+  }
+  v1::ListDocumentsRequest request;
+  request.set_page_size(3);
+  std::vector<std::string> seen;
+  std::vector<int> page_sizes;
+  for (int page = 0; page < 10; ++page) {
+    absl::StatusOr<v1::ListDocumentsResponse> response = store_->List(request);
+    ASSERT_TRUE(response.ok()) << response.status();
+    page_sizes.push_back(response->documents_size());
+    for (const v1::Document& document : response->documents()) {
+      seen.push_back(document.id());
+      EXPECT_TRUE(document.text().empty()) << "List defaults to BASIC";
+    }
+    if (page == 0) {
+      // A document added while paging shows up at the end, once.
+      PutOrDie(MakeDocument("spaet", "Nachzuegler", "Kam während des Blätterns."));
+      expected.push_back("spaet");
+    }
+    if (response->next_page_token().empty()) break;
+    request.set_page_token(response->next_page_token());
+  }
+  EXPECT_EQ(seen, expected);
+  EXPECT_THAT(page_sizes, ElementsAre(3, 3, 2));
+}
+
+TEST_P(StoreContractTest, ListRejectsBadPageSizesAndTokens) {
+  for (int i = 0; i < 4; ++i) PutOrDie(MakeDocument(absl::StrCat("d", i), "Titel", "Text."));
+  v1::ListDocumentsRequest request;
+  request.set_page_size(1001);
+  EXPECT_EQ(store_->List(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(store_->List(request).status().message()),
+              HasSubstr("page_size must be between 0 and 1000"));
+  request.set_page_size(-1);
+  EXPECT_EQ(store_->List(request).status().code(), absl::StatusCode::kInvalidArgument);
+
+  request.set_page_size(0);  // the default of 50
+  absl::StatusOr<v1::ListDocumentsResponse> all = store_->List(request);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->documents_size(), 4);
+  EXPECT_TRUE(all->next_page_token().empty());
+
+  request.set_page_size(2);
+  absl::StatusOr<v1::ListDocumentsResponse> first = store_->List(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_FALSE(first->next_page_token().empty());
+
+  request.set_page_token("kaputt");
+  EXPECT_EQ(store_->List(request).status().code(), absl::StatusCode::kInvalidArgument);
+  std::string garbled = first->next_page_token();
+  garbled[garbled.size() / 2] = garbled[garbled.size() / 2] == 'A' ? 'B' : 'A';
+  request.set_page_token(garbled);
+  EXPECT_EQ(store_->List(request).status().code(), absl::StatusCode::kInvalidArgument);
+  // A token is bound to the parameters it was issued for.
+  request.set_page_token(first->next_page_token());
+  request.set_view(v1::DOCUMENT_VIEW_TEXT);
+  EXPECT_EQ(store_->List(request).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::SearchRequest search;
+  search.set_query("Titel");
+  search.set_page_token(first->next_page_token());
+  EXPECT_EQ(store_->Search(search).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, ListInFullViewCarriesAnnotations) {
+  PutOrDie(Annotated(MakeDocument("a", "Mit Analyse", "Text.")));
+  PutOrDie(MakeDocument("b", "Ohne Analyse", "Text."));
+  v1::ListDocumentsRequest request;
+  request.set_view(v1::DOCUMENT_VIEW_FULL);
+  absl::StatusOr<v1::ListDocumentsResponse> response = store_->List(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->documents_size(), 2);
+  EXPECT_EQ(response->documents(0).annotations().model_name(), "korpus-de");
+  EXPECT_FALSE(response->documents(1).has_annotations());
+  EXPECT_FALSE(response->documents(1).text().empty());
+}
+
+TEST_P(StoreContractTest, SearchNeedsEveryWord) {
+  PutGermanCorpus();
+  EXPECT_THAT(SearchIds("Händler"), UnorderedElementsAre("chips", "zoll"));
+  EXPECT_THAT(SearchIds("Händler China"), ElementsAre("chips"));
+  EXPECT_THAT(SearchIds("Händler Tokio"), ElementsAre());
+}
+
+TEST_P(StoreContractTest, SearchMatchesWholeWordsOnly) {
+  PutGermanCorpus();
+  // unicode61 splits "US-Exportkontrollen" at the hyphen.
+  EXPECT_THAT(SearchIds("Exportkontrollen"), ElementsAre("chips"));
+  EXPECT_THAT(SearchIds("Exportkontrolle"), ElementsAre("zoll"));
+  EXPECT_THAT(SearchIds("Export"), ElementsAre());
+  EXPECT_THAT(SearchIds("US-Exportkontrollen"), ElementsAre("chips"));
+  // "Berliner" is not "Berlin".
+  EXPECT_THAT(SearchIds("Berlin"), ElementsAre("fahrrad"));
+}
+
+TEST_P(StoreContractTest, SearchIsCaseInsensitiveIncludingUmlauts) {
+  PutGermanCorpus();
+  EXPECT_THAT(SearchIds("exportkontrollen"), ElementsAre("chips"));
+  EXPECT_THAT(SearchIds("HALBLEITER"), ElementsAre("chips"));
+  EXPECT_THAT(SearchIds("äpfel"), ElementsAre("aepfel"));
+  EXPECT_THAT(SearchIds("ÄPFEL"), ElementsAre("aepfel"));
+}
+
+TEST_P(StoreContractTest, SearchKeepsUmlautsDistinct) {
+  PutGermanCorpus();
+  EXPECT_THAT(SearchIds("Äpfel"), ElementsAre("aepfel"));
+  EXPECT_THAT(SearchIds("Apfel"), ElementsAre("apfel"));
+  EXPECT_THAT(SearchIds("Apfeln"), ElementsAre());
+}
+
+TEST_P(StoreContractTest, SearchPhrasesNeedAdjacentWordsInOrder) {
+  PutGermanCorpus();
+  EXPECT_THAT(SearchIds("\"Berliner Senat\""), ElementsAre("senat"));
+  EXPECT_THAT(SearchIds("\"Senat Berliner\""), ElementsAre());
+  EXPECT_THAT(SearchIds("Senat"), UnorderedElementsAre("senat", "fahrrad"));
+  EXPECT_THAT(SearchIds("\"Senat von Berlin\" Fahrräder"), ElementsAre("fahrrad"));
+}
+
+TEST_P(StoreContractTest, SearchTreatsOperatorsAndSqlAsPlainWords) {
+  PutGermanCorpus();
+  // FTS5 operators and SQL fragments are quoted, never interpreted.
+  EXPECT_THAT(SearchIds("Händler OR Tokio"), ElementsAre());
+  EXPECT_THAT(SearchIds("NOT China"), ElementsAre());
+  EXPECT_THAT(SearchIds("Händ*"), ElementsAre());
+  EXPECT_THAT(SearchIds("title:Haushalt"), ElementsAre());
+  EXPECT_THAT(SearchIds("Haushalt'); DROP TABLE documents;"), ElementsAre());
+  EXPECT_EQ(store_->Stats()->document_count(), 6);
+}
+
+TEST_P(StoreContractTest, SearchRejectsMalformedQueries) {
+  PutGermanCorpus();
+  v1::SearchRequest request;
+  EXPECT_EQ(store_->Search(request).status().code(), absl::StatusCode::kInvalidArgument);
+  request.set_query("Senat \"Berliner");
+  absl::Status status = store_->Search(request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("position 6"));
+  request.set_query("Senat");
+  request.set_page_size(1001);
+  EXPECT_EQ(store_->Search(request).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, SearchSnippetBracketsTheMatchAndScoresRankBetterFirst) {
+  PutGermanCorpus();
+  PutOrDie(MakeDocument("oft", "Halbleiter, Halbleiter",
+                        "Halbleiter sind knapp, und Halbleiter bleiben teuer."));
+  v1::SearchRequest request;
+  request.set_query("Halbleiter");
+  absl::StatusOr<v1::SearchResponse> response = store_->Search(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->hits_size(), 2);
+  EXPECT_EQ(response->total_size(), 2);
+  EXPECT_EQ(response->hits(0).document().id(), "oft");
+  EXPECT_GT(response->hits(0).score(), response->hits(1).score());
+  EXPECT_GT(response->hits(1).score(), 0);
+  EXPECT_THAT(response->hits(1).snippet(), HasSubstr("[Halbleiter]"));
+  EXPECT_TRUE(response->hits(1).document().text().empty()) << "Search defaults to BASIC";
+
+  request.set_query("exportkontrollen");
+  request.set_view(v1::DOCUMENT_VIEW_TEXT);
+  response = store_->Search(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->hits_size(), 1);
+  // The original spelling, bracketed.
+  EXPECT_THAT(response->hits(0).snippet(), HasSubstr("US-[Exportkontrollen]"));
+  EXPECT_FALSE(response->hits(0).document().text().empty());
+}
+
+TEST_P(StoreContractTest, SearchPagesAreCompleteAndBoundToTheQuery) {
+  for (int i = 0; i < 7; ++i) {
+    PutOrDie(MakeDocument(absl::StrCat("d", i), absl::StrCat("Bericht ", i),
+                          "Der Bundestag debattiert über die Rente."));
+  }
+  v1::SearchRequest request;
+  request.set_query("Rente");
+  request.set_page_size(3);
+  std::set<std::string> seen;
+  int pages = 0;
+  std::string second_token;
+  while (true) {
+    absl::StatusOr<v1::SearchResponse> response = store_->Search(request);
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->total_size(), 7);
+    for (const v1::SearchHit& hit : response->hits()) {
+      EXPECT_TRUE(seen.insert(hit.document().id()).second) << "duplicate " << hit.document().id();
+    }
+    ++pages;
+    if (response->next_page_token().empty()) break;
+    if (pages == 1) second_token = response->next_page_token();
+    request.set_page_token(response->next_page_token());
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen.size(), 7u);
+
+  request.set_page_token(second_token);
+  request.set_query("Bundestag");
+  EXPECT_EQ(store_->Search(request).status().code(), absl::StatusCode::kInvalidArgument);
+  // Whitespace differences do not change the query.
+  request.set_query("  Rente ");
+  EXPECT_TRUE(store_->Search(request).ok());
+}
+
+TEST_P(StoreContractTest, StatsCountDocumentsAndStates) {
+  absl::StatusOr<v1::CorpusStats> empty = store_->Stats();
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->document_count(), 0);
+  EXPECT_FALSE(empty->has_last_ingested_at());
+
+  PutOrDie(Annotated(MakeDocument("a", "Eins", "Text eins.")));
+  v1::Document counted = MakeDocument("b", "Zwei", "Text zwei.");
+  counted.set_char_count(100);
+  counted.set_sentence_count(4);
+  counted.set_token_count(20);
+  PutOrDie(counted);
+  v1::Document failed = MakeDocument("c", "Drei", "Text drei.");
+  failed.set_state(v1::DOCUMENT_STATE_FAILED);
+  PutOrDie(failed);
+
+  absl::StatusOr<v1::CorpusStats> stats = store_->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->document_count(), 3);
+  EXPECT_EQ(stats->annotated_count(), 1);
+  EXPECT_EQ(stats->pending_count(), 1);
+  EXPECT_EQ(stats->failed_count(), 1);
+  EXPECT_EQ(stats->sentence_count(), 1 + 4);
+  EXPECT_EQ(stats->token_count(), 1 + 20);
+  EXPECT_EQ(stats->char_count(), 16 + 100 + 16);
+  absl::StatusOr<v1::Document> newest = store_->Get("c", v1::DOCUMENT_VIEW_BASIC);
+  ASSERT_TRUE(newest.ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(stats->last_ingested_at(), newest->ingested_at()));
+}
+
+TEST_P(StoreContractTest, ReopeningKeepsTheData) {
+  PutOrDie(Annotated(MakeDocument("bleibt", "Dauerhaft", "Der Text überlebt den Neustart.")));
+  store_.reset();
+  store_ = Open();
+  ASSERT_NE(store_, nullptr);
+  absl::StatusOr<v1::Document> got = store_->Get("bleibt");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->annotations().model_name(), "korpus-de");
+  EXPECT_THAT(SearchIds("Neustart"), ElementsAre("bleibt"));
+  // Still idempotent, and the sequence continues.
+  EXPECT_FALSE(store_->Put(MakeDocument("bleibt", "Dauerhaft", "x"))->created);
+  PutOrDie(MakeDocument("neu", "Neu", "Danach gespeichert."));
+  absl::StatusOr<v1::ListDocumentsResponse> list = store_->List({});
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->documents_size(), 2);
+  EXPECT_EQ(list->documents(1).id(), "neu");
+}
+
+TEST_P(StoreContractTest, RefusesANewerSchema) {
+  PutOrDie(MakeDocument("d", "Titel", "Text."));
+  store_.reset();
+  RawExec(backend_->SetSchemaVersionSql(backend_->SchemaVersion() + 1));
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(backend_->Spec());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr("newer"));
+}
+
+TEST_P(StoreContractTest, AFailedPutLeavesNothingBehind) {
+  // Fault injection: the annotations insert, the last write of a Put, fails
+  // after the document row and its index entries have been written.
+  RawExec(backend_->InjectAnnotationFailureSql());
+  const v1::Document document =
+      Annotated(MakeDocument("halb", "Halb geschrieben", "Dieser Eintrag darf nicht bleiben."));
+  absl::StatusOr<PutResult> put = store_->Put(document);
+  ASSERT_FALSE(put.ok());
+  EXPECT_THAT(std::string(put.status().message()), HasSubstr("injected failure"));
+
+  EXPECT_EQ(store_->Get("halb").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Stats()->document_count(), 0);
+  EXPECT_THAT(SearchIds("Eintrag"), ElementsAre());
+
+  // Once the fault is gone, the same document is stored as new.
+  RawExec(backend_->RemoveAnnotationFailureSql());
+  absl::StatusOr<PutResult> retry = store_->Put(document);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->created);
+  EXPECT_THAT(SearchIds("Eintrag"), ElementsAre("halb"));
+}
+
+TEST_P(StoreContractTest, ConcurrentWritersAndReaders) {
+  constexpr int kWriters = 4;
+  constexpr int kPerWriter = 25;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([this, w] {
+      for (int i = 0; i < kPerWriter; ++i) {
+        absl::StatusOr<PutResult> put = store_->Put(Annotated(MakeDocument(
+            absl::StrCat("w", w, "-", i), "Parallel", "Viele Schreiber, ein Archiv.")));
+        EXPECT_TRUE(put.ok()) << put.status();
+      }
+    });
+  }
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([this] {
+      v1::SearchRequest request;
+      request.set_query("Archiv");
+      for (int i = 0; i < 50; ++i) {
+        absl::StatusOr<v1::SearchResponse> response = store_->Search(request);
+        EXPECT_TRUE(response.ok()) << response.status();
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(store_->Stats()->document_count(), kWriters * kPerWriter);
+  v1::SearchRequest request;
+  request.set_query("Archiv");
+  EXPECT_EQ(store_->Search(request)->total_size(), kWriters * kPerWriter);
+}
+
+
+TEST_P(StoreContractTest, SearchTermWithoutWordCharactersMatchesNothing) {
+  PutGermanCorpus();
+  // ParseQuery accepts non-ASCII punctuation; it never matches a word, so a
+  // query needing it matches nothing rather than everything.
+  EXPECT_THAT(SearchIds("–"), ElementsAre());
+  EXPECT_THAT(SearchIds("Händler –"), ElementsAre());
+}
+
+TEST_P(StoreContractTest, ImportKeepsIngestionTimeStateAndAnnotations) {
+  v1::Document exported = Annotated(
+      MakeDocument("alt", "Archivmeldung", "Der Artikel stammt aus einem älteren Archiv."));
+  exported.mutable_ingested_at()->set_seconds(1600000000);
+  exported.mutable_ingested_at()->set_nanos(123456789);
+  exported.set_char_count(60);
+  exported.set_sentence_count(3);
+  exported.set_token_count(12);
+
+  absl::StatusOr<PutResult> imported = store_->Import(exported);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_TRUE(imported->created);
+  absl::StatusOr<v1::Document> got = store_->Get("alt", v1::DOCUMENT_VIEW_FULL);
+  ASSERT_TRUE(got.ok()) << got.status();
+  v1::Document expected = exported;
+  expected.mutable_ingested_at()->set_nanos(123456000);  // stored in microseconds
+  expected.set_state(v1::DOCUMENT_STATE_ANNOTATED);
+  EXPECT_TRUE(MessageDifferencer::Equals(*got, expected))
+      << got->DebugString() << "\nvs\n" << expected.DebugString();
+  EXPECT_THAT(SearchIds("Archiv"), ElementsAre("alt"));
+
+  // Idempotent like Put; Put itself sets the time.
+  EXPECT_FALSE(store_->Import(exported)->created);
+  v1::Document fresh = MakeDocument("neu", "Neu", "Frisch gespeichert.");
+  *fresh.mutable_ingested_at() = exported.ingested_at();
+  absl::StatusOr<PutResult> put = store_->Put(fresh);
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_GT(put->stored_basic.ingested_at().seconds(), 1600000000);
+}
+
+TEST_P(StoreContractTest, ImportStopsAtAnInvalidDocumentNamingIt) {
+  std::vector<v1::Document> input = {MakeDocument("gut", "Gut", "Ein gültiger Text."),
+                                     MakeDocument("leer", "Leer", "x")};
+  input[1].clear_text();
+  size_t next = 0;
+  ImportCounts counts;
+  const absl::Status status = ImportDocuments(
+      *store_,
+      [&](v1::Document& document) {
+        if (next == input.size()) return false;
+        document = input[next++];
+        return true;
+      },
+      counts);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("document 1 (id 'leer')"));
+  EXPECT_EQ(counts.created, 1);
+  EXPECT_TRUE(store_->Get("gut").ok());
+}
+
+// export | import, from this test's backend into each backend: the same
+// documents (FULL view, ingestion times included), in the same order, the
+// same counts and the same search hits.
+TEST_P(StoreContractTest, ExportThenImportGivesTheSameCorpusInEveryBackend) {
+  PutGermanCorpus();
+  PutOrDie(Annotated(MakeDocument("analysiert", "Mit Analyse", "Der Händler analysiert.")));
+  v1::Document failed = MakeDocument("gescheitert", "Ohne Erfolg", "Händler ohne Analyse.");
+  failed.set_state(v1::DOCUMENT_STATE_FAILED);
+  failed.set_state_reason("Modell nicht geladen");
+  PutOrDie(failed);
+
+  std::vector<v1::Document> exported;
+  const absl::Status export_status = ExportDocuments(
+      *store_,
+      [&](const v1::Document& document) {
+        exported.push_back(document);
+        return true;
+      },
+      /*page_size=*/3);
+  ASSERT_TRUE(export_status.ok()) << export_status;
+  ASSERT_EQ(exported.size(), 8u);
+  EXPECT_EQ(exported.front().id(), "chips");
+  EXPECT_EQ(exported.back().id(), "gescheitert");
+  EXPECT_TRUE(exported[6].has_annotations());
+  EXPECT_FALSE(exported[0].text().empty());
+
+  for (const BackendFactory& target_backend : AllBackends()) {
+    SCOPED_TRACE(absl::StrCat(GetParam().name, " -> ", target_backend.name));
+    std::unique_ptr<StoreBackend> backend = target_backend.make();
+    ASSERT_TRUE(backend->Prepare().ok());
+    absl::StatusOr<std::unique_ptr<Store>> target = OpenStore(backend->Spec());
+    ASSERT_TRUE(target.ok()) << target.status();
+    size_t next = 0;
+    ImportCounts counts;
+    auto next_document = [&](v1::Document& document) {
+      if (next == exported.size()) return false;
+      document = exported[next++];
+      return true;
+    };
+    ASSERT_TRUE(ImportDocuments(**target, next_document, counts).ok());
+    EXPECT_EQ(counts.created, 8);
+    EXPECT_EQ(counts.duplicates, 0);
+    next = 0;
+    counts = {};
+    ASSERT_TRUE(ImportDocuments(**target, next_document, counts).ok());
+    EXPECT_EQ(counts.created, 0);
+    EXPECT_EQ(counts.duplicates, 8);
+
+    v1::ListDocumentsRequest request;
+    request.set_view(v1::DOCUMENT_VIEW_FULL);
+    absl::StatusOr<v1::ListDocumentsResponse> copied = (*target)->List(request);
+    ASSERT_TRUE(copied.ok()) << copied.status();
+    ASSERT_EQ(copied->documents_size(), 8);
+    for (int i = 0; i < 8; ++i) {
+      EXPECT_TRUE(MessageDifferencer::Equals(copied->documents(i), exported[i]))
+          << copied->documents(i).DebugString() << "\nvs\n" << exported[i].DebugString();
+    }
+    absl::StatusOr<v1::CorpusStats> original_stats = store_->Stats();
+    absl::StatusOr<v1::CorpusStats> copied_stats = (*target)->Stats();
+    ASSERT_TRUE(original_stats.ok() && copied_stats.ok());
+    EXPECT_TRUE(MessageDifferencer::Equals(*original_stats, *copied_stats))
+        << original_stats->DebugString() << "\nvs\n" << copied_stats->DebugString();
+    for (const char* query : {"Händler", "\"Berliner Senat\"", "Exportkontrollen China"}) {
+      v1::SearchRequest search;
+      search.set_query(query);
+      absl::StatusOr<v1::SearchResponse> original_hits = store_->Search(search);
+      absl::StatusOr<v1::SearchResponse> copied_hits = (*target)->Search(search);
+      ASSERT_TRUE(original_hits.ok() && copied_hits.ok()) << query;
+      std::set<std::string> original_ids, copied_ids;
+      for (const v1::SearchHit& hit : original_hits->hits()) original_ids.insert(hit.document().id());
+      for (const v1::SearchHit& hit : copied_hits->hits()) copied_ids.insert(hit.document().id());
+      EXPECT_EQ(original_ids, copied_ids) << query;
+      EXPECT_EQ(original_hits->total_size(), copied_hits->total_size()) << query;
+    }
+    target->reset();
+    backend->CleanUp();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::ValuesIn(AllBackends()),
+                         [](const ::testing::TestParamInfo<BackendFactory>& info) {
+                           return info.param.name;
+                         });
+
+}  // namespace
+}  // namespace korpus::store
