@@ -16,7 +16,11 @@
 ABSL_FLAG(std::string, store, "sqlite:korpus.db",
           "Where documents are stored (env KORPUS_STORE): sqlite:PATH for an SQLite database "
           "file (created and migrated at start-up), sqlite::memory: for a throw-away "
-          "in-memory database.");
+          "in-memory database, or postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE[?PARAMS] "
+          "for a PostgreSQL database (the URI is passed to libpq as it is, so sslmode, "
+          "connect_timeout and the other libpq parameters work; the database must exist, "
+          "with UTF-8 encoding and locale; its tables are created and migrated at start-up). "
+          "Move a corpus between them with korpusctl export | korpusctl import.");
 
 namespace {
 
@@ -46,10 +50,11 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<korpus::store::Store>> store =
       korpus::store::OpenStore(config.store_spec);
   if (!store.ok()) {
-    spdlog::critical("cannot open store {}: {}", config.store_spec, store.status());
+    spdlog::critical("cannot open store {}: {}",
+                     korpus::store::RedactStoreSpec(config.store_spec), store.status());
     return 1;
   }
-  spdlog::info("opened store {}", config.store_spec);
+  spdlog::info("opened store {}", korpus::store::RedactStoreSpec(config.store_spec));
   korpus::StorageServiceImpl service(**store);
   return korpus::ServeUntilSignalled(
       korpus::ServerOptionsFromFlags("storage", "127.0.0.1:50054"),
