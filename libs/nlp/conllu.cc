@@ -215,4 +215,17 @@ std::string DocumentText(const std::vector<ConlluSentence>& sentences) {
   return out;
 }
 
+std::vector<uint32_t> DocumentSentenceEnds(const std::vector<ConlluSentence>& sentences) {
+  // Mirrors DocumentText's separators.
+  std::vector<uint32_t> ends;
+  ends.reserve(sentences.size());
+  size_t offset = 0;
+  for (size_t s = 0; s < sentences.size(); ++s) {
+    if (s > 0) offset += (sentences[s].new_paragraph || sentences[s].new_document) ? 2 : 1;
+    offset += sentences[s].TextFromTokens().size();
+    ends.push_back(static_cast<uint32_t>(offset));
+  }
+  return ends;
+}
+
 }  // namespace korpus::nlp

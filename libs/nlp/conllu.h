@@ -7,6 +7,7 @@
 #ifndef KORPUS_LIBS_NLP_CONLLU_H_
 #define KORPUS_LIBS_NLP_CONLLU_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,10 @@ void AppendConllu(const ConlluSentence& sentence, std::string& out);
 // joined by a space, paragraphs ("# newpar"/"# newdoc") by a blank line, each
 // sentence rebuilt from its tokens and SpaceAfter=No.
 std::string DocumentText(const std::vector<ConlluSentence>& sentences);
+
+// Where each sentence ends in DocumentText(sentences): byte offsets one past
+// each sentence's last character, ascending.
+std::vector<uint32_t> DocumentSentenceEnds(const std::vector<ConlluSentence>& sentences);
 
 // Reads a whole file into a string; NOT_FOUND when it cannot be opened.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);

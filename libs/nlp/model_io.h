@@ -70,6 +70,15 @@ inline uint64_t StableHash(std::string_view bytes, uint64_t seed = 1469598103934
   return hash;
 }
 
+// splitmix64's finaliser: spreads the bits of a feature key (template id,
+// small integers) so hashed feature tables stay well distributed.
+inline uint64_t MixHash(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
 }  // namespace korpus::nlp
 
 #endif  // KORPUS_LIBS_NLP_MODEL_IO_H_

@@ -71,14 +71,18 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Load(const PipelineOptions& 
   if (!tagger.ok()) return tagger.status();
   absl::StatusOr<Lemmatizer> lemmatizer = Lemmatizer::Load(dir + "de_lemmatizer.bin");
   if (!lemmatizer.ok()) return lemmatizer.status();
+  absl::StatusOr<SentenceClassifier> sentences = SentenceClassifier::Load(dir + "de_sentences.bin");
+  if (!sentences.ok()) return sentences.status();
   pipeline->lexicon_ = *std::move(lexicon);
   pipeline->tagger_ = *std::move(tagger);
   pipeline->lemmatizer_ = *std::move(lemmatizer);
+  pipeline->sentence_classifier_ = *std::move(sentences);
   pipeline->adp_tag_ = pipeline->tagger_->TagIndex("ADP|APPR");
   pipeline->det_tag_ = pipeline->tagger_->TagIndex("DET|ART");
   // The version names the exact model files: a hash of their bytes.
   uint64_t hash = 0;
-  for (const char* name : {"de_lexicon.bin", "de_tagger.bin", "de_lemmatizer.bin"}) {
+  for (const char* name :
+       {"de_lexicon.bin", "de_tagger.bin", "de_lemmatizer.bin", "de_sentences.bin"}) {
     absl::StatusOr<std::string> bytes = ReadFileToString(dir + name);
     if (!bytes.ok()) return bytes.status();
     hash = StableHash(*bytes, hash ^ 0x9E3779B97F4A7C15ULL);
@@ -198,7 +202,11 @@ void Pipeline::RecognizeEntities(std::string_view text, AnalyzedText& result) co
 AnalyzedText Pipeline::Analyze(std::string_view text) const {
   AnalyzedText result;
   tokenizer_.TokenizeInto(text, result.tokens);
-  tokenizer_.SplitSentences(text, result.tokens, result.sentences);
+  if (sentence_classifier_.has_value() && !rule_based_sentences_) {
+    sentence_classifier_->Split(text, result.tokens, tokenizer_, &*lexicon_, result.sentences);
+  } else {
+    tokenizer_.SplitSentences(text, result.tokens, result.sentences);
+  }
   ExpandWords(text, result);
   if (tagger_.has_value()) TagAndLemmatize(result);
   if (ner_.has_value()) RecognizeEntities(text, result);

@@ -25,6 +25,7 @@
 #include "libs/nlp/lemmatizer.h"
 #include "libs/nlp/lexicon.h"
 #include "libs/nlp/ner.h"
+#include "libs/nlp/sentence_classifier.h"
 #include "libs/nlp/tagger.h"
 #include "libs/nlp/text.h"
 #include "libs/nlp/tokenizer.h"
@@ -32,11 +33,15 @@
 namespace korpus::nlp {
 
 struct PipelineOptions {
-  // Directory holding the model files de_lexicon.bin, de_tagger.bin and
-  // de_lemmatizer.bin (built by `make models`, committed under models/).
-  // Empty (the default) means the rule-based stages only: tokens, sentences
-  // and contractions, no tags or lemmas.
+  // Directory holding the model files de_lexicon.bin, de_tagger.bin,
+  // de_lemmatizer.bin and de_sentences.bin (built by `make models`,
+  // committed under models/). Empty (the default) means the rule-based
+  // stages only: tokens, sentences and contractions, no tags or lemmas.
   std::string model_dir;
+  // With models, sentences come from the trained boundary classifier
+  // (SentenceClassifier); true splits by the rules instead (Tokenizer::
+  // SplitSentences), to compare the two. Default false.
+  bool rule_based_sentences = false;
   // Tokenization conventions; the defaults suit the corpus. Evaluation
   // against UD German GSD uses its conventions (see TokenizerOptions).
   TokenizerOptions tokenizer;
@@ -71,7 +76,7 @@ struct AnalyzedText {
 
 class Pipeline {
  public:
-  // Loads the models in options.model_dir (all three are required when the
+  // Loads the models in options.model_dir (all four are required when the
   // directory is given). Errors: NOT_FOUND when a model file is missing,
   // FAILED_PRECONDITION when a model file has another format version,
   // DATA_LOSS when it is corrupt or of another kind. Takes about a second
@@ -107,7 +112,8 @@ class Pipeline {
   const Tokenizer& tokenizer() const { return tokenizer_; }
 
  private:
-  explicit Pipeline(const PipelineOptions& options) : tokenizer_(options.tokenizer) {}
+  explicit Pipeline(const PipelineOptions& options)
+      : tokenizer_(options.tokenizer), rule_based_sentences_(options.rule_based_sentences) {}
 
   // Fills result.words / token_words from result.tokens.
   void ExpandWords(std::string_view text, AnalyzedText& result) const;
@@ -117,7 +123,9 @@ class Pipeline {
   void RecognizeEntities(std::string_view text, AnalyzedText& result) const;
 
   Tokenizer tokenizer_;
+  bool rule_based_sentences_ = false;
   std::optional<Lexicon> lexicon_;
+  std::optional<SentenceClassifier> sentence_classifier_;
   std::optional<Tagger> tagger_;
   std::optional<Lemmatizer> lemmatizer_;
   std::optional<NerTagger> ner_;  // uses *lexicon_

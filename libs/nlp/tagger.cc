@@ -20,12 +20,7 @@ enum Template : uint64_t {
   kInitialShape, kLexClassesShape, kLexClassBit, kNextShape, kSuffix3LexClasses,
 };
 
-inline uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
+inline uint64_t Mix(uint64_t x) { return MixHash(x); }
 inline uint64_t StringFeature(Template t, std::string_view value) {
   return StableHash(value, Mix(t));
 }

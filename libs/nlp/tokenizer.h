@@ -60,6 +60,10 @@ class Tokenizer {
   bool IsAbbreviation(std::string_view word) const {
     return abbreviations_.contains(word);
   }
+  // True for the abbreviations that may end a sentence ("usw", "etc").
+  bool IsFinalAbbreviation(std::string_view word) const {
+    return final_abbreviations_.contains(word);
+  }
 
  private:
   // Decides whether the full stop after the number ending at `number_end`

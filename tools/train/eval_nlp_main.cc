@@ -24,6 +24,9 @@ ABSL_FLAG(std::string, gold, "../shared/data/ud-german-gsd/de_gsd-ud-test.conllu
 ABSL_FLAG(std::string, models, "models", "Model directory; empty for rules only.");
 ABSL_FLAG(std::string, json_out, "build/eval/nlp.json", "Where to write the JSON; empty: none.");
 ABSL_FLAG(std::string, system_out, "", "If set, also write the system CoNLL-U here.");
+ABSL_FLAG(std::string, sentences, "model",
+          "Sentence splitting: \"model\" (the trained classifier, the default) or "
+          "\"rules\" (Tokenizer::SplitSentences), to compare the two.");
 
 namespace {
 
@@ -43,9 +46,15 @@ absl::Status Run() {
   absl::StatusOr<std::vector<korpus::nlp::ConlluSentence>> gold =
       korpus::nlp::ReadConlluFile(absl::GetFlag(FLAGS_gold));
   if (!gold.ok()) return gold.status();
+  const std::string sentences = absl::GetFlag(FLAGS_sentences);
+  if (sentences != "model" && sentences != "rules") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--sentences must be \"model\" or \"rules\", not \"", sentences, "\""));
+  }
   absl::StatusOr<std::unique_ptr<korpus::nlp::Pipeline>> pipeline =
       korpus::nlp::Pipeline::Load(korpus::nlp::PipelineOptions{
           .model_dir = absl::GetFlag(FLAGS_models),
+          .rule_based_sentences = sentences == "rules",
           // Score with GSD's own tokenization conventions (docs/NLP.md).
           .tokenizer = {.split_hyphenated_compounds = true, .split_repeated_marks = true}});
   if (!pipeline.ok()) return pipeline.status();

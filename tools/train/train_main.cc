@@ -12,6 +12,7 @@
 #include "libs/nlp/conllu.h"
 #include "libs/nlp/lemmatizer.h"
 #include "libs/nlp/lexicon.h"
+#include "libs/nlp/sentence_classifier.h"
 #include "libs/nlp/tagger.h"
 #include "tools/train/npm_lexicon.h"
 
@@ -21,6 +22,12 @@ ABSL_FLAG(std::string, npm_dir, "third_party/npm",
           "Directory with the unpacked german-{words,verbs,adjectives}-dict packages.");
 ABSL_FLAG(std::string, out_dir, "models", "Where to write de_*.bin.");
 ABSL_FLAG(int, iterations, 12, "Perceptron training iterations.");
+ABSL_FLAG(int, sentence_iterations, 10, "Sentence-boundary perceptron training iterations.");
+ABSL_FLAG(double, sentence_drop_stops, 0.03,
+          "Fraction of training sentences also seen without their final full stop.");
+ABSL_FLAG(bool, sentence_rule_feature, true,
+          "Give the sentence-boundary model the rule-based splitter's decision as a "
+          "feature (false only to measure the model on its own).");
 
 namespace {
 
@@ -55,7 +62,20 @@ absl::Status Run() {
             << " sentences\n";
   if (absl::Status s = tagger.Save(out_dir + "/de_tagger.bin"); !s.ok()) return s;
   const nlp::Lemmatizer lemmatizer = nlp::Lemmatizer::Train(lemmas, &*lexicon);
-  return lemmatizer.Save(out_dir + "/de_lemmatizer.bin");
+  if (absl::Status s = lemmatizer.Save(out_dir + "/de_lemmatizer.bin"); !s.ok()) return s;
+
+  // Sentence boundaries: the training sentences joined into one text the
+  // way korpus-eval-nlp joins the test set, tokenized with GSD conventions.
+  nlp::SentenceTrainingText document{nlp::DocumentText(*gold), nlp::DocumentSentenceEnds(*gold)};
+  const nlp::Tokenizer tokenizer(
+      {.split_hyphenated_compounds = true, .split_repeated_marks = true});
+  const nlp::SentenceClassifier sentences = nlp::SentenceClassifier::Train(
+      {document}, tokenizer, &*lexicon,
+      {.iterations = absl::GetFlag(FLAGS_sentence_iterations),
+       .use_rule_feature = absl::GetFlag(FLAGS_sentence_rule_feature),
+       .drop_final_stop_fraction = absl::GetFlag(FLAGS_sentence_drop_stops)});
+  std::cerr << "sentences: " << sentences.feature_count() << " features\n";
+  return sentences.Save(out_dir + "/de_sentences.bin");
 }
 
 }  // namespace
