@@ -11,6 +11,8 @@ APT_PACKAGES=(
   # gRPC stack (see ../shared/TOOLCHAIN.md)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libspdlog-dev libgtest-dev grpc-proto
+  # metrics: Prometheus client with its /metrics HTTP endpoint (libs/server/metrics.h)
+  prometheus-cpp-dev
   # text, storage, hashing
   libicu-dev libsqlite3-dev libssl-dev
   libpq-dev postgresql-15  # PostgreSQL client library; server binaries for the store tests

@@ -1,8 +1,12 @@
 #include "libs/clients/channel.h"
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/client_interceptor.h>
+
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "libs/server/metrics_interceptors.h"
 
 namespace korpus {
 namespace {
@@ -44,7 +48,12 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
   arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, options.retry_unavailable ? 1 : 0);
   arguments.SetServiceConfigJSON(options.retry_unavailable ? kServiceConfigWithRetries
                                                            : kServiceConfigWithoutRetries);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
+  // Client RPC metrics, and the request id of the call being served (if
+  // any) forwarded to the backend.
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeClientMetricsInterceptorFactory());
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      target, grpc::InsecureChannelCredentials(), arguments, std::move(interceptors));
 }
 
 std::unique_ptr<grpc::ClientContext> MakeClientContext(const CallOptions& options) {

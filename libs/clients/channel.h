@@ -1,7 +1,9 @@
 // Channels to korpus services, configured in one place: message size
 // limits, quick reconnection after a peer restarts, retries of UNAVAILABLE
-// through gRPC's service-config retry policy, and round-robin balancing
-// over every address a target name resolves to.
+// through gRPC's service-config retry policy, round-robin balancing over
+// every address a target name resolves to (a headless Service's DNS name
+// in Kubernetes), client RPC metrics, and the current request id forwarded
+// as "x-request-id" (libs/server/request_id.h).
 #ifndef KORPUS_LIBS_CLIENTS_CHANNEL_H_
 #define KORPUS_LIBS_CLIENTS_CHANNEL_H_
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "libs/server/request_id.h"
 #include "spdlog/pattern_formatter.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
@@ -22,6 +23,24 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<JsonMessageFlag>();
+  }
+};
+
+// Writes `,"request_id":"<id>"` when the logging thread serves a call with
+// a request id (the %q flag), and nothing otherwise.
+class JsonRequestIdFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg&, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const std::string& id = CurrentRequestId();
+    if (id.empty()) return;
+    std::string field = R"(,"request_id":")";
+    AppendJsonEscaped(id, field);
+    field += '"';
+    dest.append(field.data(), field.data() + field.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonRequestIdFlag>();
   }
 };
 
@@ -65,9 +84,9 @@ absl::Status InitLogging(std::string_view service_name, std::string_view level,
   std::string service_json;
   AppendJsonEscaped(service_name, service_json);
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<JsonMessageFlag>('j').set_pattern(absl::StrCat(
-      R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","severity":"%l","service":")", service_json,
-      R"(","message":"%j"})"));
+  formatter->add_flag<JsonMessageFlag>('j').add_flag<JsonRequestIdFlag>('q').set_pattern(
+      absl::StrCat(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","severity":"%l","service":")",
+                   service_json, R"(","message":"%j"%q})"));
   logger->set_formatter(std::move(formatter));
   logger->set_level(parsed);
   logger->flush_on(spdlog::level::info);

@@ -1,5 +1,6 @@
 // Structured logging for every korpus process: one JSON object per line on
-// stdout, {"time","severity","service","message"}. Log through spdlog
+// stdout, {"time","severity","service","message"} plus "request_id" while
+// the thread serves a call that has one (request_id.h). Log through spdlog
 // (spdlog::info("stored document id={} bytes={}", id, n)); never log article
 // text, only ids and sizes.
 #ifndef KORPUS_LIBS_SERVER_LOGGING_H_

@@ -11,8 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.pb.h"
 #include "libs/server/logging.h"
+#include "libs/server/metrics.h"
+#include "libs/server/metrics_interceptors.h"
 #include "libs/server/process.h"
 #include "libs/server/server_flags.h"
+#include "libs/server/status_macros.h"
 #include "spdlog/spdlog.h"
 
 namespace korpus {
@@ -44,6 +47,9 @@ ServerOptions ServerOptionsFromFlags(std::string_view service_name,
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
+  options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
+  options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   return options;
 }
 
@@ -55,6 +61,21 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
+  // The metrics endpoint first: when the gRPC port file appears, the
+  // metrics port file is there already.
+  std::unique_ptr<MetricsServer> metrics;
+  if (!options.metrics_listen_address.empty()) {
+    absl::StatusOr<std::unique_ptr<MetricsServer>> started =
+        MetricsServer::Start(options.metrics_listen_address);
+    if (!started.ok()) return started.status();
+    metrics = *std::move(started);
+    if (!options.metrics_port_file.empty()) {
+      KORPUS_RETURN_IF_ERROR(WritePortFile(options.metrics_port_file, metrics->port()));
+    }
+  }
+  SetInfoMetric("korpus_build_info", "The korpus release this process runs.",
+                {{"service", options.service_name}, {"version", "0.1.0"}});
+
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &port);
@@ -63,6 +84,16 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  if (options.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               static_cast<int>(absl::ToInt64Milliseconds(options.max_connection_age)));
+    // In-flight calls on an aged connection get the shutdown grace to finish.
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               static_cast<int>(absl::ToInt64Milliseconds(options.shutdown_grace)));
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeServerMetricsInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (const ServiceEntry& entry : services) builder.RegisterService(entry.service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -75,6 +106,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   health->SetServingStatus(true);
 
   auto result = std::unique_ptr<GrpcServer>(new GrpcServer(std::move(server), std::move(services), port));
+  result->metrics_ = std::move(metrics);
   if (!options.port_file.empty()) {
     if (absl::Status status = WritePortFile(options.port_file, port); !status.ok()) {
       result->Shutdown(absl::ZeroDuration());
@@ -90,6 +122,8 @@ GrpcServer::GrpcServer(std::unique_ptr<grpc::Server> server, std::vector<Service
 
 GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
 
+int GrpcServer::metrics_port() const { return metrics_ != nullptr ? metrics_->port() : 0; }
+
 std::shared_ptr<grpc::Channel> GrpcServer::InProcessChannel() {
   return server_->InProcessChannel(grpc::ChannelArguments());
 }
@@ -102,6 +136,7 @@ void GrpcServer::Shutdown(absl::Duration grace) {
   server_->GetHealthCheckService()->Shutdown();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
+  metrics_.reset();
 }
 
 int ServeUntilSignalled(const ServerOptions& options, std::vector<ServiceEntry> services) {
@@ -112,6 +147,10 @@ int ServeUntilSignalled(const ServerOptions& options, std::vector<ServiceEntry> 
   }
   spdlog::info("{} serving on {} (port {})", options.service_name, options.listen_address,
                (*server)->port());
+  if ((*server)->metrics_port() != 0) {
+    spdlog::info("{} serving metrics on {} (port {})", options.service_name,
+                 options.metrics_listen_address, (*server)->metrics_port());
+  }
   const std::string signal = WaitForShutdownSignal();
   spdlog::info("{} received {}: draining for up to {}", options.service_name, signal,
                absl::FormatDuration(options.shutdown_grace));

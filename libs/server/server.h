@@ -4,8 +4,10 @@
 //
 // Every server gets: gRPC health checking (grpc.health.v1, overall and per
 // service), server reflection (grpc.reflection.v1alpha, as grpcurl uses),
-// message size limits, and graceful shutdown (NOT_SERVING first, then a
-// bounded drain of in-flight calls).
+// message size limits, graceful shutdown (NOT_SERVING first, then a
+// bounded drain of in-flight calls), RPC metrics, request ids and an access
+// log line per call (metrics_interceptors.h), and optionally a Prometheus
+// /metrics endpoint (ServerOptions::metrics_listen_address).
 #ifndef KORPUS_LIBS_SERVER_SERVER_H_
 #define KORPUS_LIBS_SERVER_SERVER_H_
 
@@ -26,6 +28,8 @@ class Service;
 
 namespace korpus {
 
+class MetricsServer;
+
 struct ServerOptions {
   // For logs.
   std::string service_name;
@@ -39,6 +43,20 @@ struct ServerOptions {
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Largest message the server accepts or sends.
   int max_message_bytes = 64 << 20;
+  // If non-empty, host:port of the HTTP endpoint serving GET /metrics
+  // (Prometheus text format, see metrics.h); port 0 picks a free port.
+  // Empty (the default) serves no metrics endpoint; metrics are still
+  // recorded.
+  std::string metrics_listen_address;
+  // If non-empty, the bound metrics port is written here (atomically),
+  // before the gRPC port file, so that a reader of the gRPC port file finds
+  // it too.
+  std::string metrics_port_file;
+  // If positive, each client connection is closed (GOAWAY, after its calls
+  // finish) once it is this old, so that clients balancing over a DNS name
+  // re-resolve it and spread load onto replicas added since. Zero (the
+  // default) keeps connections open.
+  absl::Duration max_connection_age = absl::ZeroDuration();
 };
 
 // Reads the shared server flags (server_flags.cc). `default_listen`
@@ -64,16 +82,21 @@ class GrpcServer {
 
   // The bound port (the chosen one when listening on port 0).
   int port() const { return port_; }
+  // The bound metrics port; 0 if no metrics endpoint is served.
+  int metrics_port() const;
   // A channel to this server that bypasses the network, for tests.
   std::shared_ptr<grpc::Channel> InProcessChannel();
   // Reports NOT_SERVING, then stops: new calls are refused, in-flight ones
-  // get until `grace` to finish and are cancelled after it. Idempotent.
+  // get until `grace` to finish and are cancelled after it; the metrics
+  // endpoint stops last, so a final scrape sees the drained state.
+  // Idempotent.
   void Shutdown(absl::Duration grace);
 
  private:
   GrpcServer(std::unique_ptr<grpc::Server> server, std::vector<ServiceEntry> services,
              int port);
 
+  std::unique_ptr<MetricsServer> metrics_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<ServiceEntry> services_;
   int port_;

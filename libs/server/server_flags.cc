@@ -12,3 +12,14 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "cancelled (env KORPUS_SHUTDOWN_GRACE).");
 ABSL_FLAG(int, max_message_bytes, 64 << 20,
           "Largest gRPC message accepted, in bytes (env KORPUS_MAX_MESSAGE_BYTES).");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "If set, serve Prometheus metrics as GET /metrics over HTTP on this host:port, e.g. "
+          "0.0.0.0:9090 in a container (env KORPUS_METRICS_LISTEN). Port 0 picks a free port. "
+          "Empty serves no metrics endpoint.");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "If set, write the bound metrics port to this file, before the --port_file "
+          "(env KORPUS_METRICS_PORT_FILE).");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::ZeroDuration(),
+          "If positive, close each client connection once it is this old (after its calls "
+          "finish), so that clients balancing over a DNS name re-resolve it and reach new "
+          "replicas; 0 keeps connections open (env KORPUS_MAX_CONNECTION_AGE).");

@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "libs/nlp/pipeline.h"
 #include "libs/server/logging.h"
+#include "libs/server/metrics.h"
 #include "libs/server/process.h"
 #include "libs/server/server.h"
 #include "services/annotator/annotator_service.h"
@@ -38,6 +39,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   spdlog::info("loaded pipeline {} {}", (*pipeline)->model_name(), (*pipeline)->model_version());
+  korpus::SetInfoMetric("korpus_model_info", "The NLP models this annotator serves with.",
+                        {{"name", std::string((*pipeline)->model_name())},
+                         {"version", std::string((*pipeline)->model_version())}});
 
   korpus::AnnotatorServiceImpl service(**pipeline, config);
   return korpus::ServeUntilSignalled(

@@ -7,9 +7,12 @@
 #include "absl/status/status.h"
 #include "korpus/v1/storage.grpc.pb.h"
 #include "libs/server/logging.h"
+#include "libs/server/metrics.h"
 #include "libs/server/process.h"
 #include "libs/server/server.h"
 #include "libs/store/store.h"
+#include "prometheus/gauge.h"
+#include "prometheus/registry.h"
 #include "services/storage/storage_service.h"
 #include "spdlog/spdlog.h"
 
@@ -55,6 +58,20 @@ int main(int argc, char** argv) {
     return 1;
   }
   spdlog::info("opened store {}", korpus::store::RedactStoreSpec(config.store_spec));
+  // Documents per pipeline state, counted by the store at each scrape (a
+  // count query; the store outlives the metrics endpoint, which
+  // ServeUntilSignalled stops before returning).
+  auto& documents = prometheus::BuildGauge()
+                        .Name("korpus_documents")
+                        .Help("Documents in the store, by pipeline state.")
+                        .Register(korpus::MetricsRegistry());
+  korpus::OnScrape([&documents, &store = **store] {
+    absl::StatusOr<korpus::v1::CorpusStats> stats = store.Stats();
+    if (!stats.ok()) return;  // The previous values stay; the scrape still answers.
+    documents.Add({{"state", "pending"}}).Set(static_cast<double>(stats->pending_count()));
+    documents.Add({{"state", "annotated"}}).Set(static_cast<double>(stats->annotated_count()));
+    documents.Add({{"state", "failed"}}).Set(static_cast<double>(stats->failed_count()));
+  });
   korpus::StorageServiceImpl service(**store);
   return korpus::ServeUntilSignalled(
       korpus::ServerOptionsFromFlags("storage", "127.0.0.1:50054"),
