@@ -81,7 +81,7 @@ enum Template : uint64_t {
   kPrevLower, kNextLower, kPrev2Lower, kNext2Lower, kPrevShape, kNextShape, kPrevGaz, kNextGaz,
   kPrevLex, kNextLex, kHyphenFirst, kHyphenLast, kHyphenFirstGaz, kHyphenLastLex, kGazStripS,
   kCapLex, kPrevLowerShape, kNextLowerShape, kGazUpos, kLength, kPrevPhrase, kNextPhrase,
-  kUposBigram,
+  kUposBigram, kCluster, kFineCluster, kPrevCluster, kNextCluster, kClusterShape,
 };
 
 inline uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
@@ -138,13 +138,17 @@ struct WordInfo {
   uint32_t gaz = 0;
   uint32_t phrase_begin = 0, phrase_inside = 0;
   uint64_t upos = 0;       // hash of the UPOS, 0 when not given
+  uint32_t cluster = 0;    // 1 + (coarse << 16 | fine); 0 when unknown
 };
 
 class FeatureExtractor {
  public:
   FeatureExtractor(const NerFeatureOptions& options, const Lexicon* lexicon,
-                   const NerGazetteer& gazetteer)
-      : options_(options), lexicon_(options.lexicon ? lexicon : nullptr), gazetteer_(gazetteer) {}
+                   const NerGazetteer& gazetteer, const NerWordClusters& clusters)
+      : options_(options),
+        lexicon_(options.lexicon ? lexicon : nullptr),
+        gazetteer_(gazetteer),
+        clusters_(clusters) {}
 
   // Fills features[i] with the hashed features of word i.
   void Extract(const std::vector<std::string_view>& words,
@@ -161,6 +165,11 @@ class FeatureExtractor {
       info.lex_lower = info.upper && info.lower != words[i] ? LexBits(lexicon_, info.lower) : 0;
       info.gaz = options_.gazetteer ? gazetteer_.WordBits(words[i]) : 0;
       info.upos = options_.pos && i < upos.size() ? StableHash(upos[i]) : 0;
+      info.cluster = 0;
+      if (options_.clusters) {
+        auto it = clusters_.find(absl::string_view(words[i].data(), words[i].size()));
+        if (it != clusters_.end()) info.cluster = it->second + 1;
+      }
     }
     if (options_.gazetteer) {
       gazetteer_.PhraseBits(words, phrase_begin_, phrase_inside_);
@@ -233,6 +242,13 @@ class FeatureExtractor {
       out.push_back(Mix(Mix(kNextUpos) ^ next_upos));
       out.push_back(Mix(Mix(Mix(kUposBigram) ^ prev_upos) ^ info.upos));
     }
+    if (options_.clusters) {
+      out.push_back(IntFeature(kCluster, info.cluster == 0 ? 0 : info.cluster >> 16));
+      out.push_back(IntFeature(kFineCluster, info.cluster));
+      out.push_back(IntFeature(kPrevCluster, i > 0 ? info_[i - 1].cluster : 1u << 31));
+      out.push_back(IntFeature(kNextCluster, i + 1 < n ? info_[i + 1].cluster : 1u << 31));
+      out.push_back(Mix(StringFeature(kClusterShape, info.shape) ^ (info.cluster >> 16)));
+    }
     // Hyphenated compounds: "Nvidia-Chip" (ORGpart), "SPD-Chef".
     const size_t hyphen = words[i].find('-');
     if (hyphen != std::string_view::npos && hyphen > 0 && hyphen + 1 < words[i].size()) {
@@ -284,6 +300,7 @@ class FeatureExtractor {
   NerFeatureOptions options_;
   const Lexicon* lexicon_;
   const NerGazetteer& gazetteer_;
+  const NerWordClusters& clusters_;
   std::vector<WordInfo> info_;
   std::vector<uint32_t> phrase_begin_, phrase_inside_;
 };
@@ -354,12 +371,14 @@ struct TrainRow {
 }  // namespace
 
 NerTagger NerTagger::Train(const std::vector<NerSentence>& sentences, const Lexicon* lexicon,
-                           NerGazetteer gazetteer, const NerTrainingOptions& options) {
+                           NerGazetteer gazetteer, NerWordClusters clusters,
+                           const NerTrainingOptions& options) {
   NerTagger tagger;
   tagger.options_ = options.features;
   tagger.gazetteer_ = std::move(gazetteer);
+  if (tagger.options_.clusters) tagger.clusters_ = std::move(clusters);
   tagger.lexicon_ = lexicon;
-  FeatureExtractor extractor(tagger.options_, lexicon, tagger.gazetteer_);
+  FeatureExtractor extractor(tagger.options_, lexicon, tagger.gazetteer_, tagger.clusters_);
 
   // Features of every sentence, computed once.
   std::vector<std::vector<std::vector<uint64_t>>> features(sentences.size());
@@ -368,6 +387,21 @@ NerTagger NerTagger::Train(const std::vector<NerSentence>& sentences, const Lexi
     words.assign(sentences[s].words.begin(), sentences[s].words.end());
     upos.assign(sentences[s].upos.begin(), sentences[s].upos.end());
     extractor.Extract(words, upos, features[s]);
+  }
+  if (options.min_feature_count > 1) {
+    absl::flat_hash_map<uint64_t, int> counts;
+    for (const auto& sentence : features) {
+      for (const auto& token : sentence) {
+        for (uint64_t f : token) ++counts[f];
+      }
+    }
+    for (auto& sentence : features) {
+      for (auto& token : sentence) {
+        token.erase(std::remove_if(token.begin(), token.end(),
+                                   [&](uint64_t f) { return counts[f] < options.min_feature_count; }),
+                    token.end());
+      }
+    }
   }
 
   absl::flat_hash_map<uint64_t, uint32_t> index;
@@ -464,7 +498,7 @@ std::vector<int> NerTagger::Tag(const std::vector<std::string_view>& words,
   thread_local std::vector<std::vector<uint64_t>> features;
   thread_local std::vector<float> emissions, score;
   thread_local std::vector<uint8_t> back;
-  FeatureExtractor extractor(options_, lexicon_, gazetteer_);
+  FeatureExtractor extractor(options_, lexicon_, gazetteer_, clusters_);
   extractor.Extract(words, upos, features);
   emissions.assign(n * kNerTagCount, 0.0f);
   for (size_t i = 0; i < n; ++i) {
@@ -486,7 +520,15 @@ absl::Status NerTagger::Save(const std::string& path) const {
   writer.U8(options_.gazetteer);
   writer.U8(options_.pos);
   writer.U8(options_.context2);
+  writer.U8(options_.clusters);
   gazetteer_.Write(writer);
+  std::vector<std::pair<std::string, uint32_t>> clusters(clusters_.begin(), clusters_.end());
+  std::sort(clusters.begin(), clusters.end());
+  writer.U32(static_cast<uint32_t>(clusters.size()));
+  for (const auto& [word, id] : clusters) {
+    writer.Str(word);
+    writer.U32(id);
+  }
   for (int prev = 0; prev <= kNerTagCount; ++prev) {
     for (int tag = 0; tag < kNerTagCount; ++tag) writer.F32(transitions_[prev][tag]);
   }
@@ -509,12 +551,22 @@ absl::StatusOr<NerTagger> NerTagger::Load(const std::string& model_dir, const Le
   absl::StatusOr<ModelReader> reader = ModelReader::Open(path, kMagic, kVersion);
   if (!reader.ok()) return reader.status();
   NerTagger tagger;
-  uint8_t flags[4];
+  uint8_t flags[5];
   for (uint8_t& flag : flags) {
     if (!reader->U8(flag) || flag > 1) return reader->Corrupt();
   }
-  tagger.options_ = NerFeatureOptions{flags[0] == 1, flags[1] == 1, flags[2] == 1, flags[3] == 1};
+  tagger.options_ = NerFeatureOptions{flags[0] == 1, flags[1] == 1, flags[2] == 1, flags[3] == 1,
+                                      flags[4] == 1};
   if (!tagger.gazetteer_.Read(*reader)) return reader->Corrupt();
+  uint32_t cluster_count;
+  if (!reader->U32(cluster_count)) return reader->Corrupt();
+  tagger.clusters_.reserve(cluster_count);
+  for (uint32_t k = 0; k < cluster_count; ++k) {
+    std::string word;
+    uint32_t id;
+    if (!reader->Str(word) || !reader->U32(id)) return reader->Corrupt();
+    tagger.clusters_.emplace(std::move(word), id);
+  }
   for (int prev = 0; prev <= kNerTagCount; ++prev) {
     for (int tag = 0; tag < kNerTagCount; ++tag) {
       if (!reader->F32(tagger.transitions_[prev][tag])) return reader->Corrupt();

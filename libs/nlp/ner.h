@@ -87,11 +87,19 @@ struct NerFeatureOptions {
   bool gazetteer = true;  // names from ICU, iso-codes, wngerman
   bool pos = true;        // UPOS from the core tagger
   bool context2 = true;   // words two to the left/right
+  bool clusters = true;   // word clusters learnt from unlabelled text
 };
+
+// Word -> coarse cluster id << 16 | fine cluster id (korpus-train-ner learns
+// them from unlabelled text; stored in the model file).
+using NerWordClusters = absl::flat_hash_map<std::string, uint32_t>;
 
 struct NerTrainingOptions {
   int iterations = 15;
   uint32_t shuffle_seed = 20140901;  // fixed, so training is reproducible
+  // Features seen in fewer training tokens are left out (they mostly
+  // memorise single training sentences).
+  int min_feature_count = 1;
   NerFeatureOptions features;
 };
 
@@ -117,12 +125,13 @@ class NerTagger {
                                         const Lexicon* lexicon = nullptr);
 
   // Trains on `sentences`. `lexicon` may be null (then no lexicon features)
-  // and must outlive the tagger, as must nothing else: the gazetteer is
-  // copied in.
+  // and must outlive the tagger; the gazetteer and clusters are moved in.
   static NerTagger Train(const std::vector<NerSentence>& sentences, const Lexicon* lexicon,
-                         NerGazetteer gazetteer, const NerTrainingOptions& options);
+                         NerGazetteer gazetteer, NerWordClusters clusters,
+                         const NerTrainingOptions& options);
 
-  // Writes the weights, feature options and gazetteer (not the lexicon).
+  // Writes the weights, feature options, gazetteer and clusters (not the
+  // lexicon).
   absl::Status Save(const std::string& path) const;
 
   // Tags one sentence. `upos` holds the UPOS of each word ("PROPN") or is
@@ -144,6 +153,7 @@ class NerTagger {
 
   NerFeatureOptions options_;
   NerGazetteer gazetteer_;
+  NerWordClusters clusters_;
   const Lexicon* lexicon_ = nullptr;
   std::shared_ptr<const Lexicon> owned_lexicon_;
   float transitions_[kNerTagCount + 1][kNerTagCount] = {};  // row kNerTagCount: start

@@ -18,6 +18,7 @@
 #include "libs/nlp/ner.h"
 #include "libs/nlp/ner_eval.h"
 #include "libs/nlp/tagger.h"
+#include "tools/train/ner_clusters.h"
 #include "tools/train/ner_data.h"
 #include "tools/train/ner_gazetteer_sources.h"
 
@@ -28,8 +29,10 @@ ABSL_FLAG(std::string, models, "models",
 ABSL_FLAG(std::string, out, "models/de_ner.bin", "Where to write the model; empty: do not write.");
 ABSL_FLAG(int, cv_folds, 0, "If > 1, report k-fold cross-validation on --train first.");
 ABSL_FLAG(int, iterations, 15, "Perceptron training iterations.");
-ABSL_FLAG(std::string, features, "lexicon,gazetteer,pos,context2",
-          "Feature groups to use (comma-separated subset of lexicon,gazetteer,pos,context2).");
+ABSL_FLAG(int, min_feature_count, 1, "Leave out features seen in fewer training tokens.");
+ABSL_FLAG(std::string, features, "lexicon,gazetteer,pos,clusters",
+          "Feature groups to use (comma-separated subset of lexicon,gazetteer,pos,context2,"
+          "clusters).");
 ABSL_FLAG(std::string, iso_codes_dir, "/usr/share/locale/de/LC_MESSAGES",
           "iso-codes' German gettext catalogues; empty to leave them out.");
 ABSL_FLAG(std::string, wordlist, "/usr/share/dict/ngerman",
@@ -38,6 +41,12 @@ ABSL_FLAG(std::string, name_lists, "",
           "Faker name lists from tools/train/ner_export_faker.py; empty to leave them out.");
 ABSL_FLAG(std::string, ding, "/usr/share/trans/de-en",
           "Ding German-English dictionary (Debian trans-de-en); empty to leave it out.");
+ABSL_FLAG(std::string, fortunes_dir, "/usr/share/games/fortunes/de",
+          "fortunes-de texts, unlabelled text for the word clusters; empty to leave out.");
+ABSL_FLAG(std::string, html_dirs, "",
+          "Folders of German HTML manuals (e.g. gimp-help-de's /usr/share/gimp/2.0/help/de), "
+          "more unlabelled text for the clusters; comma-separated. Default none: it did not "
+          "help (docs/NLP.md).");
 ABSL_FLAG(bool, icu, true, "Add ICU's German country, region, language and city names.");
 
 namespace {
@@ -45,12 +54,13 @@ namespace {
 using namespace korpus;
 
 absl::StatusOr<nlp::NerFeatureOptions> ParseFeatures(const std::string& spec) {
-  nlp::NerFeatureOptions options{false, false, false, false};
+  nlp::NerFeatureOptions options{false, false, false, false, false};
   for (absl::string_view name : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
     if (name == "lexicon") options.lexicon = true;
     else if (name == "gazetteer") options.gazetteer = true;
     else if (name == "pos") options.pos = true;
     else if (name == "context2") options.context2 = true;
+    else if (name == "clusters") options.clusters = true;
     else return absl::InvalidArgumentError(absl::StrCat("--features: unknown group '", name, "'"));
   }
   return options;
@@ -101,8 +111,27 @@ absl::Status Run() {
   if (!data.ok()) return data.status();
   std::cerr << "training sentences: " << data->sentences.size() << "\n";
 
+  nlp::NerWordClusters clusters;
+  if (features->clusters) {
+    const std::string ding = absl::GetFlag(FLAGS_ding);
+    absl::StatusOr<std::vector<std::vector<std::string>>> text =
+        train::ReadUnlabelledText(absl::GetFlag(FLAGS_fortunes_dir), ding,
+                                  absl::StrSplit(absl::GetFlag(FLAGS_html_dirs), ',', absl::SkipEmpty()));
+    if (!text.ok()) return text.status();
+    // The training sentences are unlabelled text too (never the test set).
+    for (const nlp::NerSentence& sentence : data->sentences) text->push_back(sentence.words);
+    size_t tokens = 0;
+    for (const auto& s : *text) tokens += s.size();
+    const auto start = std::chrono::steady_clock::now();
+    clusters = train::LearnWordClusters(*text, train::ClusterOptions());
+    std::cerr << absl::StrFormat("clusters: %d words from %d sentences, %d tokens, in %.1f s\n",
+                                 clusters.size(), text->size(), tokens,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+
   nlp::NerTrainingOptions options;
   options.iterations = absl::GetFlag(FLAGS_iterations);
+  options.min_feature_count = absl::GetFlag(FLAGS_min_feature_count);
   options.features = *features;
 
   const int folds = absl::GetFlag(FLAGS_cv_folds);
@@ -113,7 +142,8 @@ absl::Status Run() {
       for (size_t s = 0; s < data->sentences.size(); ++s) {
         (static_cast<int>(s % folds) == fold ? test_part : train_part).push_back(data->sentences[s]);
       }
-      const nlp::NerTagger tagger = nlp::NerTagger::Train(train_part, &*lexicon, *gazetteer, options);
+      const nlp::NerTagger tagger =
+          nlp::NerTagger::Train(train_part, &*lexicon, *gazetteer, clusters, options);
       nlp::NerEvaluator evaluator;
       Score(tagger, test_part, evaluator);
       Score(tagger, test_part, total);
@@ -134,7 +164,7 @@ absl::Status Run() {
   if (out.empty()) return absl::OkStatus();
   const auto start = std::chrono::steady_clock::now();
   const nlp::NerTagger tagger =
-      nlp::NerTagger::Train(data->sentences, &*lexicon, *std::move(gazetteer), options);
+      nlp::NerTagger::Train(data->sentences, &*lexicon, *std::move(gazetteer), std::move(clusters), options);
   std::cerr << absl::StrFormat("trained in %.1f s, %d weights\n",
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                                tagger.weight_count());

@@ -150,7 +150,7 @@ TEST(NerTaggerTest, TrainsSavesAndLoads) {
   options.features.lexicon = false;
   options.features.pos = false;
   options.iterations = 5;
-  const NerTagger tagger = NerTagger::Train(sentences, nullptr, gazetteer, options);
+  const NerTagger tagger = NerTagger::Train(sentences, nullptr, gazetteer, {{"Tromsø", 7}}, options);
   const std::vector<std::string_view> words = {"Greta", "Lindqvist", "reist", "nach", "Tromsø", "."};
   const std::vector<int> tags = tagger.Tag(words, {});
   EXPECT_EQ(tags, Tags("B-PER I-PER O O B-LOC O"));
@@ -178,8 +178,8 @@ TEST(NerTaggerTest, OutputIsValidBio) {
   sentences[0].words = Split("Greta Lindqvist lacht");
   sentences[0].tags = Tags("B-PER I-PER O");
   NerTrainingOptions options;
-  options.features = NerFeatureOptions{false, false, false, false};
-  const NerTagger tagger = NerTagger::Train(sentences, nullptr, NerGazetteer(), options);
+  options.features = NerFeatureOptions{false, false, false, false, false};
+  const NerTagger tagger = NerTagger::Train(sentences, nullptr, NerGazetteer(), {}, options);
   const std::vector<std::string_view> words = {"Lindqvist", "Lindqvist", "Greta", "x", "Lindqvist"};
   const std::vector<int> tags = tagger.Tag(words, {});
   for (size_t i = 0; i < tags.size(); ++i) {
