@@ -88,7 +88,8 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Load(const PipelineOptions& 
     hash = StableHash(*bytes, hash ^ 0x9E3779B97F4A7C15ULL);
   }
   // NER is optional: loaded when its model file is there.
-  if (std::ifstream(dir + std::string(NerTagger::kFileName)).good()) {
+  if (options.recognize_entities &&
+      std::ifstream(dir + std::string(NerTagger::kFileName)).good()) {
     absl::StatusOr<NerTagger> ner = NerTagger::Load(options.model_dir, &*pipeline->lexicon_);
     if (!ner.ok()) return ner.status();
     pipeline->ner_ = *std::move(ner);

@@ -42,6 +42,9 @@ struct PipelineOptions {
   // (SentenceClassifier); true splits by the rules instead (Tokenizer::
   // SplitSentences), to compare the two. Default false.
   bool rule_based_sentences = false;
+  // Load the optional NER model (de_ner.bin) when it is in model_dir.
+  // Default true; false gives tokens, sentences, tags and lemmas only.
+  bool recognize_entities = true;
   // Tokenization conventions; the defaults suit the corpus. Evaluation
   // against UD German GSD uses its conventions (see TokenizerOptions).
   TokenizerOptions tokenizer;
