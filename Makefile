@@ -7,7 +7,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build run test test-unit models eval bench clean help
+.PHONY: all setup configure build run test test-unit test-sanitize fuzz fuzz-smoke models eval bench clean help
 
 all: build
 
@@ -15,6 +15,8 @@ help:
 	@echo "make run     install, build, start the four services on 127.0.0.1, ingest seeds/, serve until Ctrl-C"
 	@echo "make test    install, build and run the whole test suite (ctest)"
 	@echo "make build   install and build ($(BUILD_TYPE)) into $(BUILD_DIR)/"
+	@echo "make fuzz    run every libFuzzer target for FUZZ_SECONDS (300) each"
+	@echo "make test-sanitize  the whole suite under ASan and UBSan (build-sanitize/)"
 	@echo "make models  retrain the NLP models in models/ from ../shared/data"
 	@echo "make eval    evaluate the NLP models on the held-out test sets"
 	@echo "make clean   remove $(BUILD_DIR)/"
@@ -31,8 +33,25 @@ build: configure
 run: build
 	@bash scripts/run.sh $(BUILD_DIR)
 
-test: build
+# The suite: a short deterministic run of every fuzzer, then ctest (unit,
+# service, e2e and the other labels).
+test: build fuzz-smoke
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+fuzz-smoke: setup
+	@bash scripts/fuzz.sh smoke
+
+# Each fuzzer for FUZZ_SECONDS (default 300) with a growing corpus in build-fuzz/.
+FUZZ_SECONDS ?= 300
+fuzz: setup
+	@bash scripts/fuzz.sh long $(FUZZ_SECONDS)
+
+# The whole suite built with ASan and UBSan, in build-sanitize/.
+test-sanitize: setup
+	@cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKORPUS_SANITIZE=ON >/dev/null
+	@cmake --build build-sanitize -j$(JOBS)
+	@cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j$(JOBS) --timeout 900
 
 test-unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit

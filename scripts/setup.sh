@@ -18,6 +18,8 @@ APT_PACKAGES=(
   libpq-dev postgresql-15  # PostgreSQL client library; server binaries for the store tests
   # benchmarks
   libbenchmark-dev
+  # fuzzing (libFuzzer) and sanitizers
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
