@@ -53,3 +53,41 @@ if [ "${KORPUS_SETUP_NPM:-auto}" != "no" ]; then
     fi
   done
 fi
+
+# Deployment checks (tests/deploy, docs/DEPLOY.md): kubectl renders the
+# kustomize overlays offline; Node runs the schema checks with the npm
+# packages pinned in tests/deploy/package-lock.json, installed into
+# third_party/npm/deploy-tests (git-ignored). KORPUS_SETUP_DEPLOY=no skips
+# this (the Docker build stage does).
+if [ "${KORPUS_SETUP_DEPLOY:-auto}" != "no" ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "setup: installing nodejs npm"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  if ! command -v kubectl >/dev/null; then
+    # Not packaged by Debian: the Kubernetes project's own apt repository.
+    echo "setup: installing kubectl from pkgs.k8s.io"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      curl gpg ca-certificates >/dev/null
+    $SUDO mkdir -p /etc/apt/keyrings
+    curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.32/deb/Release.key |
+      $SUDO gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg
+    echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.32/deb/ /" |
+      $SUDO tee /etc/apt/sources.list.d/kubernetes.list >/dev/null
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends kubectl >/dev/null
+  fi
+  DEPLOY_NPM=third_party/npm/deploy-tests
+  if ! cmp -s tests/deploy/package-lock.json "$DEPLOY_NPM/package-lock.json" ||
+     [ ! -d "$DEPLOY_NPM/node_modules" ]; then
+    echo "setup: installing the npm packages of tests/deploy"
+    rm -rf "$DEPLOY_NPM" && mkdir -p "$DEPLOY_NPM"
+    cp tests/deploy/package.json tests/deploy/package-lock.json "$DEPLOY_NPM/"
+    # On failure the copied lock file goes, so that the next run tries again.
+    (cd "$DEPLOY_NPM" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+      { rm -f "$DEPLOY_NPM/package-lock.json";
+        echo "setup: warning: npm ci failed; the deployment tests fail until it succeeds"; }
+  fi
+fi
