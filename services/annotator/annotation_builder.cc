@@ -85,6 +85,25 @@ void FillMorphology(std::string_view ud_feats, v1::Morphology& morphology) {
   }
 }
 
+v1::EntityType ToProto(nlp::EntityType type) {
+  switch (type) {
+    case nlp::EntityType::kPer: return v1::ENTITY_TYPE_PERSON;
+    case nlp::EntityType::kOrg: return v1::ENTITY_TYPE_ORGANIZATION;
+    case nlp::EntityType::kLoc: return v1::ENTITY_TYPE_LOCATION;
+    case nlp::EntityType::kOth: return v1::ENTITY_TYPE_OTHER;
+  }
+  return v1::ENTITY_TYPE_UNSPECIFIED;
+}
+
+v1::MentionForm ToProto(nlp::EntitySubtype subtype) {
+  switch (subtype) {
+    case nlp::EntitySubtype::kNone: return v1::MENTION_FORM_NAME;
+    case nlp::EntitySubtype::kDeriv: return v1::MENTION_FORM_DERIVED;
+    case nlp::EntitySubtype::kPart: return v1::MENTION_FORM_PART;
+  }
+  return v1::MENTION_FORM_UNSPECIFIED;
+}
+
 // Converts increasing byte offsets into code point offsets in one pass over
 // the text: each call continues from where the previous one stopped, so
 // converting every token and sentence boundary costs O(text size) in all.
@@ -148,6 +167,27 @@ void AppendAnalysis(const nlp::AnalyzedText& analysis, std::string_view text,
     out->set_xpos(ToSttsTag(word.xpos));
     FillMorphology(word.feats, *out->mutable_morphology());
     if (out->morphology().ByteSizeLong() == 0) out->clear_morphology();
+  }
+  // Mentions cover whole tokens, so their code point offsets are read off
+  // the converted tokens.
+  for (const nlp::Entity& entity : analysis.entities) {
+    v1::DocumentEntity* out = annotations.add_entities();
+    out->set_entity_id(entity.entity_id);
+    out->set_canonical_name(entity.canonical_name);
+    out->set_type(ToProto(entity.type));
+    out->set_salience(entity.salience);
+    for (const nlp::MentionRef& mention : entity.mentions) {
+      v1::EntityMention* span = out->add_mentions();
+      const int first = static_cast<int>(mention.first_token);
+      const int last = static_cast<int>(mention.first_token + mention.token_count - 1);
+      span->set_begin(annotations.tokens(first).begin());
+      span->set_end(annotations.tokens(last).end());
+      span->set_first_token(first);
+      span->set_token_count(static_cast<int32_t>(mention.token_count));
+      span->set_text(mention.text);
+      span->set_form(ToProto(mention.subtype));
+    }
+    for (const std::string& alias : entity.aliases) out->add_aliases(alias);
   }
 }
 

@@ -11,7 +11,7 @@
 namespace korpus {
 
 // `text` is the text `analysis` was computed from. Fills tokens, sentences
-// and words (lemma, UPOS, STTS, morphology); leaves model identity and
+// words (lemma, UPOS, STTS, morphology) and entities; leaves model identity and
 // timestamps to the caller.
 void AppendAnalysis(const nlp::AnalyzedText& analysis, std::string_view text,
                     v1::Annotations& annotations);
