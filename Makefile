@@ -62,13 +62,23 @@ models: configure
 	@cmake --build $(BUILD_DIR) --target korpus-train -j$(JOBS)
 	$(BUILD_DIR)/tools/train/korpus-train --gsd_train=../shared/data/ud-german-gsd/de_gsd-ud-dev.conllu \
 	  --npm_dir=third_party/npm --out_dir=models
+	@# NER uses the lexicon and the tagger's POS, so it is trained after them.
+	@cmake --build $(BUILD_DIR) --target korpus-train-ner -j$(JOBS)
+	@mkdir -p $(BUILD_DIR)/ner
+	/usr/bin/python3 tools/train/ner_export_faker.py > $(BUILD_DIR)/ner/faker_names.tsv
+	$(BUILD_DIR)/tools/train/korpus-train-ner --train=../shared/data/germeval2014/NER-de-dev.tsv \
+	  --models=models --name_lists=$(BUILD_DIR)/ner/faker_names.tsv --out=models/de_ner.bin
 
-# CoNLL 2018 metrics on the held-out GSD test set; also writes $(BUILD_DIR)/eval/nlp.json.
+# CoNLL 2018 metrics on the held-out GSD test set and GermEval 2014 NER
+# metrics on its test set; also writes $(BUILD_DIR)/eval/{nlp,ner}.json.
 eval: configure
 	@cmake --build $(BUILD_DIR) --target korpus-eval-nlp -j$(JOBS)
 	@mkdir -p $(BUILD_DIR)/eval
 	$(BUILD_DIR)/tools/train/korpus-eval-nlp --gold=../shared/data/ud-german-gsd/de_gsd-ud-test.conllu \
 	  --models=models --json_out=$(BUILD_DIR)/eval/nlp.json
+	@cmake --build $(BUILD_DIR) --target korpus-eval-ner -j$(JOBS)
+	$(BUILD_DIR)/tools/train/korpus-eval-ner --gold=../shared/data/germeval2014/NER-de-test.tsv \
+	  --models=models --json_out=$(BUILD_DIR)/eval/ner.json
 
 clean:
 	rm -rf $(BUILD_DIR)

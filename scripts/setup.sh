@@ -18,6 +18,9 @@ APT_PACKAGES=(
   libpq-dev postgresql-15  # PostgreSQL client library; server binaries for the store tests
   # benchmarks
   libbenchmark-dev
+  # word lists and unlabelled German text for the NER model's gazetteers and
+  # word clusters (make models; see docs/NER.md)
+  wngerman iso-codes trans-de-en fortunes-de python3-fake-factory
   # fuzzing (libFuzzer) and sanitizers
   clang-14 libclang-rt-14-dev
 )

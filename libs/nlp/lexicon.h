@@ -1,7 +1,7 @@
 // A German full-form lexicon: word form -> which word classes it can be
 // (noun, verb form, adjective form) and the lemma for each class. Built by
 // korpus-train from the npm german-*-dict data (CC BY-SA 4.0; see
-// models/LICENSE-lexicon.txt) and stored in models/de_lexicon.bin.
+// models/LICENSE.txt) and stored in models/de_lexicon.bin.
 //
 // Thread-safety: immutable after Load(); lookups may run concurrently.
 #ifndef KORPUS_LIBS_NLP_LEXICON_H_
