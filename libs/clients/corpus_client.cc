@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "libs/clients/transfer_calls.h"
 #include "libs/clients/unary_call.h"
 
 namespace korpus {
@@ -56,6 +57,16 @@ absl::StatusOr<v1::SearchResponse> CorpusClient::Search(const v1::SearchRequest&
 
 absl::StatusOr<v1::CorpusStats> CorpusClient::GetStats(const CallOptions& options) const {
   return internal::UnaryCall(*stub_, &Stub::GetStats, v1::GetStatsRequest(), options, "gateway");
+}
+
+absl::Status CorpusClient::ExportDocuments(
+    const std::function<bool(const v1::Document&)>& on_document, const CallOptions& options) const {
+  return internal::ExportCall(*stub_, on_document, options, "gateway");
+}
+
+absl::StatusOr<v1::ImportDocumentsResponse> CorpusClient::ImportDocuments(
+    const std::function<bool(v1::Document&)>& next_document, const CallOptions& options) const {
+  return internal::ImportCall(*stub_, next_document, options, "gateway");
 }
 
 }  // namespace korpus

@@ -35,6 +35,16 @@ class CorpusClient {
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request,
                                             const CallOptions& options) const;
   absl::StatusOr<v1::CorpusStats> GetStats(const CallOptions& options) const;
+  // Streams every document, in DOCUMENT_VIEW_FULL and ingestion order, to
+  // `on_document`; returning false from it stops the stream (CANCELLED).
+  // `options.timeout` bounds the whole stream.
+  absl::Status ExportDocuments(const std::function<bool(const v1::Document&)>& on_document,
+                               const CallOptions& options) const;
+  // Sends the documents `next_document` yields (until it returns false) to
+  // ImportDocuments and returns the tallies. `options.timeout` bounds the
+  // whole stream.
+  absl::StatusOr<v1::ImportDocumentsResponse> ImportDocuments(
+      const std::function<bool(v1::Document&)>& next_document, const CallOptions& options) const;
 
  private:
   std::unique_ptr<v1::CorpusService::Stub> stub_;

@@ -1,5 +1,6 @@
 #include "libs/clients/storage_client.h"
 
+#include "libs/clients/transfer_calls.h"
 #include "libs/clients/unary_call.h"
 
 namespace korpus {
@@ -33,6 +34,16 @@ absl::StatusOr<v1::SearchResponse> StorageClient::Search(const v1::SearchRequest
 
 absl::StatusOr<v1::CorpusStats> StorageClient::GetStats(const CallOptions& options) const {
   return internal::UnaryCall(*stub_, &Stub::GetStats, v1::GetStatsRequest(), options, "storage");
+}
+
+absl::Status StorageClient::ExportDocuments(
+    const std::function<bool(const v1::Document&)>& on_document, const CallOptions& options) const {
+  return internal::ExportCall(*stub_, on_document, options, "storage");
+}
+
+absl::StatusOr<v1::ImportDocumentsResponse> StorageClient::ImportDocuments(
+    const std::function<bool(v1::Document&)>& next_document, const CallOptions& options) const {
+  return internal::ImportCall(*stub_, next_document, options, "storage");
 }
 
 }  // namespace korpus

@@ -171,4 +171,32 @@ grpc::Status CorpusServiceImpl::GetStats(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status CorpusServiceImpl::ExportDocuments(grpc::ServerContext* context,
+                                                const v1::ExportDocumentsRequest* request,
+                                                grpc::ServerWriter<v1::Document>* writer) {
+  const absl::Status status = storage_.ExportDocuments(
+      [writer](const v1::Document& document) { return writer->Write(document); },
+      CallOptions{.timeout = absl::InfiniteDuration(), .parent = context});
+  if (absl::IsCancelled(status)) return ToGrpcStatus(status);  // The client went away.
+  return ToGrpcStatus(FromStorage(status));
+}
+
+grpc::Status CorpusServiceImpl::ImportDocuments(
+    grpc::ServerContext* context, grpc::ServerReader<v1::ImportDocumentsRequest>* reader,
+    v1::ImportDocumentsResponse* response) {
+  v1::ImportDocumentsRequest request;
+  absl::StatusOr<v1::ImportDocumentsResponse> result = storage_.ImportDocuments(
+      [&](v1::Document& document) {
+        if (!reader->Read(&request)) return false;
+        document.Swap(request.mutable_document());
+        return true;
+      },
+      CallOptions{.timeout = absl::InfiniteDuration(), .parent = context});
+  if (!result.ok()) return ToGrpcStatus(FromStorage(result.status()));
+  spdlog::info("import created={} duplicates={}", result->created_count(),
+               result->duplicate_count());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
 }  // namespace korpus::gateway

@@ -54,6 +54,14 @@ class CorpusServiceImpl final : public v1::CorpusService::Service {
                       v1::SearchResponse* response) override;
   grpc::Status GetStats(grpc::ServerContext* context, const v1::GetStatsRequest* request,
                         v1::CorpusStats* response) override;
+  // Export and import are forwarded to storage as streams, bounded by the
+  // caller's deadline only (a corpus takes as long as it takes).
+  grpc::Status ExportDocuments(grpc::ServerContext* context,
+                               const v1::ExportDocumentsRequest* request,
+                               grpc::ServerWriter<v1::Document>* writer) override;
+  grpc::Status ImportDocuments(grpc::ServerContext* context,
+                               grpc::ServerReader<v1::ImportDocumentsRequest>* reader,
+                               v1::ImportDocumentsResponse* response) override;
 
  private:
   CallOptions StorageOptions(const grpc::ServerContext* context) const;

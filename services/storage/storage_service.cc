@@ -4,6 +4,7 @@
 
 #include "libs/server/grpc_status.h"
 #include "libs/server/logging.h"
+#include "libs/store/transfer.h"
 #include "spdlog/spdlog.h"
 
 namespace korpus {
@@ -59,6 +60,49 @@ grpc::Status StorageServiceImpl::GetStats(grpc::ServerContext* context,
                                           const v1::GetStatsRequest* request,
                                           v1::CorpusStats* response) {
   return Respond(store_.Stats(), response);
+}
+
+grpc::Status StorageServiceImpl::ExportDocuments(grpc::ServerContext* context,
+                                                 const v1::ExportDocumentsRequest* request,
+                                                 grpc::ServerWriter<v1::Document>* writer) {
+  int64_t count = 0;
+  const absl::Status status = store::ExportDocuments(store_, [&](const v1::Document& document) {
+    if (context->IsCancelled() || !writer->Write(document)) return false;
+    ++count;
+    return true;
+  });
+  if (!status.ok()) {
+    spdlog::warn("export ended after {} documents: {}", count, status);
+    return ToGrpcStatus(status);
+  }
+  spdlog::info("exported {} documents", count);
+  return grpc::Status::OK;
+}
+
+grpc::Status StorageServiceImpl::ImportDocuments(
+    grpc::ServerContext* context, grpc::ServerReader<v1::ImportDocumentsRequest>* reader,
+    v1::ImportDocumentsResponse* response) {
+  store::ImportCounts counts;
+  v1::ImportDocumentsRequest request;
+  const absl::Status status = store::ImportDocuments(
+      store_,
+      [&](v1::Document& document) {
+        if (!reader->Read(&request)) return false;
+        document.Swap(request.mutable_document());
+        return true;
+      },
+      counts);
+  spdlog::info("import: {} created, {} duplicates{}", counts.created, counts.duplicates,
+               status.ok() ? "" : " before an error");
+  if (!status.ok()) {
+    if (status.code() != absl::StatusCode::kInvalidArgument) {
+      spdlog::error("import failed: {}", status);
+    }
+    return ToGrpcStatus(status);
+  }
+  response->set_created_count(counts.created);
+  response->set_duplicate_count(counts.duplicates);
+  return grpc::Status::OK;
 }
 
 }  // namespace korpus

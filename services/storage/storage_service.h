@@ -2,8 +2,8 @@
 // a Store (libs/store/store.h) and from absl::Status to grpc::Status. All
 // logic (validation, paging, search) lives in the Store.
 //
-// Synchronous gRPC API: every Store call may block on SQLite, so each RPC
-// runs on a thread of gRPC's sync server pool.
+// Synchronous gRPC API: every Store call may block on its database, so each
+// RPC runs on a thread of gRPC's sync server pool.
 #ifndef KORPUS_SERVICES_STORAGE_STORAGE_SERVICE_H_
 #define KORPUS_SERVICES_STORAGE_STORAGE_SERVICE_H_
 
@@ -28,6 +28,15 @@ class StorageServiceImpl final : public v1::StorageService::Service {
                       v1::SearchResponse* response) override;
   grpc::Status GetStats(grpc::ServerContext* context, const v1::GetStatsRequest* request,
                         v1::CorpusStats* response) override;
+  // Pages through the store (store::ExportDocuments); CANCELLED if the
+  // client goes away.
+  grpc::Status ExportDocuments(grpc::ServerContext* context,
+                               const v1::ExportDocumentsRequest* request,
+                               grpc::ServerWriter<v1::Document>* writer) override;
+  // store::ImportDocuments over the stream, one Store::Import each.
+  grpc::Status ImportDocuments(grpc::ServerContext* context,
+                               grpc::ServerReader<v1::ImportDocumentsRequest>* reader,
+                               v1::ImportDocumentsResponse* response) override;
 
  private:
   store::Store& store_;
