@@ -21,7 +21,10 @@ const BuildPaths& DefaultBuildPaths() {
 
 absl::StatusOr<std::unique_ptr<ServiceProcess>> KorpusCluster::StartStorage(int port) {
   ProcessSpec spec{.binary = options_.paths.storage,
-                   .args = {absl::StrCat("--store=sqlite:", options_.work_dir, "/korpus.db")},
+                   .args = {absl::StrCat("--store=", options_.store_spec.empty()
+                                                         ? absl::StrCat("sqlite:", options_.work_dir,
+                                                                        "/korpus.db")
+                                                         : options_.store_spec)},
                    .log_path = absl::StrCat(options_.work_dir, "/storage.log"),
                    .port = port};
   spec.args.insert(spec.args.end(), options_.storage_args.begin(), options_.storage_args.end());

@@ -1,6 +1,6 @@
 // The four korpus services as real processes on loopback, wired together
-// as `make run` wires them: storage (SQLite in a temporary directory),
-// ingest, annotator(s) and the gateway in front.
+// as `make run` wires them: storage (SQLite in a temporary directory, or
+// ClusterOptions.store_spec), ingest, annotator(s) and the gateway in front.
 #ifndef KORPUS_TESTS_TESTING_KORPUS_CLUSTER_H_
 #define KORPUS_TESTS_TESTING_KORPUS_CLUSTER_H_
 
@@ -29,6 +29,8 @@ struct ClusterOptions {
   BuildPaths paths = DefaultBuildPaths();
   // Directory for the database and the logs; must outlive the cluster.
   std::string work_dir;
+  // Storage's --store; empty means sqlite:<work_dir>/korpus.db.
+  std::string store_spec;
   // Extra arguments per service, e.g. {"--backend_timeout=2s"}.
   std::vector<std::string> gateway_args;
   std::vector<std::string> storage_args;

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -21,7 +22,9 @@
 #include "libs/clients/channel.h"
 #include "libs/clients/corpus_client.h"
 #include "libs/nlp/annotate_cli.h"
+#include "libs/nlp/ner_cli.h"
 #include "tools/korpusctl/article_reader.h"
+#include "tools/korpusctl/document_stream.h"
 
 namespace korpus::ctl {
 namespace {
@@ -112,6 +115,9 @@ int RunSearch(Invocation& invocation);
 int RunStats(Invocation& invocation);
 int RunHelp(Invocation& invocation);
 int RunAnnotateOffline(Invocation& invocation);
+int RunNerOffline(Invocation& invocation);
+int RunExport(Invocation& invocation);
+int RunImport(Invocation& invocation);
 
 // The commands. Commands that need no gateway (such as an offline
 // `annotate FILE...` running libs/nlp in-process) are added here the same
@@ -133,11 +139,27 @@ constexpr Command kCommands[] = {
      "phrase).",
      1, -1, RunSearch},
     {"stats", "", "Corpus-wide counts.", 0, 0, RunStats},
+    {"export", "[--format=jsonl|binary]",
+     "Write the whole corpus to standard output: every document with its text, annotations "
+     "and ingestion time, in ingestion order; jsonl (default) is one JSON Document per line, "
+     "binary is length-delimited protobuf. --timeout bounds the whole export.",
+     0, 0, RunExport},
+    {"import", "[FILE|-] [--format=jsonl|binary]",
+     "Store documents written by export (from FILE, or standard input), keeping their ids, "
+     "annotations and ingestion times; ids already stored are skipped, so importing again is "
+     "safe. E.g. korpusctl export | korpusctl --gateway=OTHER import. --timeout bounds the "
+     "whole import.",
+     0, 1, RunImport},
     {"annotate", "[FILE...] [--format=conllu|json|table] [--input=text|conllu]",
      "Offline, no gateway needed: run the German NLP pipeline (models from --model_dir) over "
      "the files, or standard input, and print tokens, sentences, lemmas and tags. "
      "--input=conllu tags pre-tokenised CoNLL-U.",
      0, -1, RunAnnotateOffline},
+    {"ner", "[FILE...]",
+     "Offline: tag pre-tokenised GermEval 2014 / CoNLL token files (or standard input) with "
+     "the NER model and append the predicted BIO tag as a new last column, next to the gold "
+     "one, so any tagged corpus can be scored.",
+     0, -1, RunNerOffline},
     {"help", "", "Show this list.", 0, 0, RunHelp},
 };
 
@@ -491,6 +513,16 @@ int RunAnnotateOffline(Invocation& invocation) {
   return kExitOk;
 }
 
+int RunNerOffline(Invocation& invocation) {
+  nlp::NerOptions ner;
+  ner.model_dir = invocation.options.model_dir;
+  ner.input_files = invocation.args;
+  if (absl::Status status = nlp::RunNer(ner, std::cin, invocation.out); !status.ok()) {
+    return invocation.Fail(status);
+  }
+  return kExitOk;
+}
+
 int RunStats(Invocation& invocation) {
   absl::StatusOr<v1::CorpusStats> stats = invocation.client().GetStats(invocation.call());
   if (!stats.ok()) return invocation.Fail(stats.status());
@@ -507,6 +539,70 @@ int RunStats(Invocation& invocation) {
               {"characters:", absl::StrCat(stats->char_count())},
               {"last ingested:", FormatTimestamp(stats->last_ingested_at(), true)}},
              {});
+  return kExitOk;
+}
+
+// --- export, import ---
+
+int RunExport(Invocation& invocation) {
+  absl::StatusOr<DocumentFormat> format = ParseDocumentFormat(invocation.options.transfer_format);
+  if (!format.ok()) return UsageError(invocation, *FindCommand("export"), format.status().message());
+  int64_t count = 0;
+  absl::Status write_status;
+  const absl::Status status = invocation.client().ExportDocuments(
+      [&](const v1::Document& document) {
+        write_status = WriteDocument(document, *format, invocation.out);
+        if (write_status.ok() && !invocation.out.good()) {
+          write_status = absl::UnavailableError("cannot write to standard output");
+        }
+        ++count;
+        return write_status.ok();
+      },
+      invocation.call());
+  invocation.out.flush();
+  if (!write_status.ok()) return invocation.Fail(write_status);
+  if (!status.ok()) return invocation.Fail(status);
+  invocation.err << "korpusctl: exported " << count << " document" << (count == 1 ? "" : "s")
+                 << std::endl;
+  return kExitOk;
+}
+
+int RunImport(Invocation& invocation) {
+  absl::StatusOr<DocumentFormat> format = ParseDocumentFormat(invocation.options.transfer_format);
+  if (!format.ok()) return UsageError(invocation, *FindCommand("import"), format.status().message());
+  const std::string path = invocation.args.empty() ? "-" : invocation.args[0];
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      return invocation.Fail(absl::NotFoundError(absl::StrCat("cannot open ", path)));
+    }
+  }
+  DocumentReader reader(path == "-" ? std::cin : file, *format);
+  absl::Status read_status;
+  const absl::StatusOr<v1::ImportDocumentsResponse> response = invocation.client().ImportDocuments(
+      [&](v1::Document& document) {
+        absl::StatusOr<bool> more = reader.Next(document);
+        if (!more.ok()) read_status = more.status();
+        return more.ok() && *more;
+      },
+      invocation.call());
+  if (!read_status.ok()) {
+    // The documents before the bad input were sent; whether they were
+    // stored depends on the call, which ended normally.
+    return invocation.Fail(absl::Status(read_status.code(),
+                                        absl::StrCat(path == "-" ? "standard input" : path, ": ",
+                                                     read_status.message())));
+  }
+  if (!response.ok()) return invocation.Fail(response.status());
+  if (invocation.options.json) {
+    invocation.PrintJson(*response);
+    return kExitOk;
+  }
+  const int64_t total = response->created_count() + response->duplicate_count();
+  invocation.out << total << " document" << (total == 1 ? "" : "s") << ": "
+                 << response->created_count() << " created, " << response->duplicate_count()
+                 << " duplicate" << (response->duplicate_count() == 1 ? "" : "s") << std::endl;
   return kExitOk;
 }
 

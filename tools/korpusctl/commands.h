@@ -35,6 +35,8 @@ struct Options {
   std::string annotate_format = "table";
   std::string annotate_input = "text";
   std::string model_dir = "models";
+  // export, import: jsonl or binary.
+  std::string transfer_format = "jsonl";
 };
 
 // The list of commands with their usage, for --help.

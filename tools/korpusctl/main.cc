@@ -26,12 +26,13 @@ ABSL_FLAG(std::string, stdin_format, "text",
           "ingest: how - (standard input) is read: text, html or jsonl (env "
           "KORPUS_STDIN_FORMAT).");
 
-ABSL_FLAG(std::string, format, "table",
-          "annotate: output as conllu, json or table (env KORPUS_FORMAT; --json means json).");
+ABSL_FLAG(std::string, format, "",
+          "annotate: output as conllu, json or table (default table; --json means json). "
+          "export, import: jsonl (default) or binary (env KORPUS_FORMAT).");
 ABSL_FLAG(std::string, input, "text",
           "annotate: input is raw text or pre-tokenised conllu (env KORPUS_INPUT).");
 ABSL_FLAG(std::string, model_dir, "models",
-          "annotate: directory of the NLP model files (env KORPUS_MODEL_DIR).");
+          "annotate, ner: directory of the NLP model files (env KORPUS_MODEL_DIR).");
 
 int main(int argc, char** argv) {
   const std::string description = absl::StrCat(
@@ -54,7 +55,9 @@ int main(int argc, char** argv) {
   options.page_token = absl::GetFlag(FLAGS_page_token);
   options.all = absl::GetFlag(FLAGS_all);
   options.stdin_format = absl::GetFlag(FLAGS_stdin_format);
-  options.annotate_format = absl::GetFlag(FLAGS_format);
+  const std::string format = absl::GetFlag(FLAGS_format);
+  options.annotate_format = format.empty() ? "table" : format;
+  options.transfer_format = format.empty() ? "jsonl" : format;
   options.annotate_input = absl::GetFlag(FLAGS_input);
   options.model_dir = absl::GetFlag(FLAGS_model_dir);
   return korpus::ctl::Run(args, options);
