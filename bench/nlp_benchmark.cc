@@ -28,6 +28,7 @@
 #include "libs/nlp/conllu.h"
 #include "libs/nlp/lemmatizer.h"
 #include "libs/nlp/lexicon.h"
+#include "libs/nlp/morphologizer.h"
 #include "libs/nlp/pipeline.h"
 #include "libs/nlp/sentence_classifier.h"
 #include "libs/nlp/tagger.h"
@@ -60,10 +61,12 @@ struct Fixture {
   std::unique_ptr<Lexicon> lexicon;
   std::unique_ptr<Tagger> tagger;
   std::unique_ptr<Lemmatizer> lemmatizer;
+  std::unique_ptr<Morphologizer> morphologizer;
   std::unique_ptr<SentenceClassifier> sentences;
   // Sentences as syntactic words (contractions expanded), with their tags,
   // for the tagger and lemmatizer benchmarks.
   std::vector<std::vector<std::string_view>> sentence_words;
+  std::vector<std::vector<std::string_view>> sentence_xpos;
   std::vector<std::pair<std::string_view, std::string_view>> word_upos;
   AnalyzedText analysis;
   std::string error;
@@ -89,10 +92,12 @@ const Fixture& Get() {
     absl::StatusOr<Lexicon> lexicon = Lexicon::Load(dir + "/de_lexicon.bin");
     absl::StatusOr<Tagger> tagger = Tagger::Load(dir + "/de_tagger.bin");
     absl::StatusOr<Lemmatizer> lemmatizer = Lemmatizer::Load(dir + "/de_lemmatizer.bin");
+    absl::StatusOr<Morphologizer> morphologizer = Morphologizer::Load(dir + "/de_morph.bin");
     absl::StatusOr<SentenceClassifier> sentences =
         SentenceClassifier::Load(dir + "/de_sentences.bin");
     for (const absl::Status& status : {pipeline.status(), lexicon.status(), tagger.status(),
-                                       lemmatizer.status(), sentences.status()}) {
+                                       lemmatizer.status(), morphologizer.status(),
+                                       sentences.status()}) {
       if (!status.ok()) {
         f->error = std::string(status.message());
         return f;
@@ -102,18 +107,21 @@ const Fixture& Get() {
     f->lexicon = std::make_unique<Lexicon>(*std::move(lexicon));
     f->tagger = std::make_unique<Tagger>(*std::move(tagger));
     f->lemmatizer = std::make_unique<Lemmatizer>(*std::move(lemmatizer));
+    f->morphologizer = std::make_unique<Morphologizer>(*std::move(morphologizer));
     f->sentences = std::make_unique<SentenceClassifier>(*std::move(sentences));
     f->analysis = f->pipeline->Analyze(f->text);
     f->tokens = static_cast<int64_t>(f->analysis.tokens.size());
     const AnalyzedText& a = f->analysis;
     for (const Sentence& sentence : a.sentences) {
-      std::vector<std::string_view> words;
+      std::vector<std::string_view> words, xpos;
       for (uint32_t w = a.token_words[sentence.first_token];
            w < a.token_words[sentence.first_token + sentence.token_count]; ++w) {
         words.push_back(a.words[w].form);
+        xpos.push_back(a.words[w].xpos);
         f->word_upos.emplace_back(a.words[w].form, a.words[w].upos);
       }
       f->sentence_words.push_back(std::move(words));
+      f->sentence_xpos.push_back(std::move(xpos));
     }
     return f;
   }();
@@ -185,7 +193,18 @@ void BM_Lemmatize(benchmark::State& state) {
 }
 BENCHMARK(BM_Lemmatize)->Unit(benchmark::kMillisecond);
 
-// Tokenize + split + contractions + tag + lemmatize (+ features): the whole
+void BM_Features(benchmark::State& state) {
+  std::vector<std::string_view> feats;
+  Run(state, [&](const Fixture& f) {
+    for (size_t s = 0; s < f.sentence_words.size(); ++s) {
+      f.morphologizer->Predict(f.sentence_words[s], f.sentence_xpos[s], f.lexicon.get(), feats);
+      benchmark::DoNotOptimize(feats.data());
+    }
+  });
+}
+BENCHMARK(BM_Features)->Unit(benchmark::kMillisecond);
+
+// Tokenize + split + contractions + tag + lemmatize + features: the whole
 // Pipeline::Analyze without NER.
 void BM_PipelineAnalyze(benchmark::State& state) {
   Run(state, [&](const Fixture& f) { benchmark::DoNotOptimize(f.pipeline->Analyze(f.text)); });

@@ -65,6 +65,7 @@ absl::Status AnnotateConllu(const Pipeline& pipeline, const std::string& content
       ConlluRow& row = sentence.rows[word_rows[k]];
       row.upos = std::string(tags[k].upos);
       row.xpos = std::string(tags[k].xpos);
+      row.feats = std::string(tags[k].feats);
       row.lemma = tags[k].lemma;
     }
     if (sentence.text.empty()) sentence.text = sentence.TextFromTokens();

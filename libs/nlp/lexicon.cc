@@ -34,9 +34,11 @@ bool ReadLemma(ModelReader& reader, const std::string& form, std::string& lemma)
 
 }  // namespace
 
-void Lexicon::Add(std::string_view form, uint16_t classes, std::string_view lemma) {
+void Lexicon::Add(std::string_view form, uint16_t classes, std::string_view lemma,
+                  uint16_t morph) {
   Entry& entry = entries_[std::string(form)];
   entry.classes |= classes;
+  entry.morph |= morph;
   // The first lemma seen wins; the builder feeds sources in a fixed order.
   if ((classes & kLexNoun) && entry.noun_lemma.empty()) entry.noun_lemma = std::string(lemma);
   if ((classes & kVerbClasses) && entry.verb_lemma.empty()) entry.verb_lemma = std::string(lemma);
@@ -69,6 +71,10 @@ absl::Status Lexicon::Save(const std::string& path) const {
     previous = form;
     writer.U8(static_cast<uint8_t>(entry.classes & 0xFF));
     writer.U8(static_cast<uint8_t>(entry.classes >> 8));
+    if (entry.classes & (kLexNoun | kLexVerbFinite)) {
+      writer.U8(static_cast<uint8_t>(entry.morph & 0xFF));
+      writer.U8(static_cast<uint8_t>(entry.morph >> 8));
+    }
     if (entry.classes & kLexNoun) WriteLemma(writer, form, entry.noun_lemma);
     if (entry.classes & kVerbClasses) WriteLemma(writer, form, entry.verb_lemma);
     if (entry.classes & kAdjectiveClasses) WriteLemma(writer, form, entry.adjective_lemma);
@@ -96,6 +102,11 @@ absl::StatusOr<Lexicon> Lexicon::Load(const std::string& path) {
     form += rest;
     Entry entry;
     entry.classes = static_cast<uint16_t>(classes);
+    if (classes & (kLexNoun | kLexVerbFinite)) {
+      uint8_t morph_low, morph_high;
+      if (!reader->U8(morph_low) || !reader->U8(morph_high)) return reader->Corrupt();
+      entry.morph = static_cast<uint16_t>(uint32_t(morph_high) << 8 | morph_low);
+    }
     if ((classes & kLexNoun) && !ReadLemma(*reader, form, entry.noun_lemma)) {
       return reader->Corrupt();
     }

@@ -31,17 +31,37 @@ enum LexiconClass : uint16_t {
 };
 constexpr int kLexiconClassCount = 10;
 
+// Bits of Lexicon::Entry::morph. For noun forms: the case/number cells the
+// form fills (bit 2 * case + number; case Nom 0, Acc 1, Dat 2, Gen 3;
+// number Sing 0, Plur 1) and the noun's gender. For finite verb forms: the
+// paradigm cells (present, preterite, Konjunktiv I and II).
+constexpr uint16_t NounCaseNumberBit(int grammatical_case, int number) {
+  return static_cast<uint16_t>(1u << (2 * grammatical_case + number));
+}
+enum NounGender : uint16_t {
+  kNounMasc = 1 << 8,
+  kNounFem = 1 << 9,
+  kNounNeut = 1 << 10,
+};
+enum VerbTense : uint16_t {
+  kVerbPresent = 1 << 11,
+  kVerbPreterite = 1 << 12,
+  kVerbSubjunctive1 = 1 << 13,
+  kVerbSubjunctive2 = 1 << 14,
+};
+
 class Lexicon {
  public:
   struct Entry {
     uint16_t classes = 0;
+    uint16_t morph = 0;           // NounCaseNumberBit, NounGender and VerbTense bits
     std::string noun_lemma;       // empty when not a noun form
     std::string verb_lemma;       // empty when not a verb form
     std::string adjective_lemma;  // empty when not an adjective form
   };
 
   static constexpr std::string_view kMagic = "KORPUS-LEXICON\n";
-  static constexpr uint32_t kVersion = 1;
+  static constexpr uint32_t kVersion = 2;  // 2: morph
 
   // Errors as ModelReader::Open, plus DATA_LOSS for a truncated file.
   static absl::StatusOr<Lexicon> Load(const std::string& path);
@@ -53,8 +73,10 @@ class Lexicon {
     return it == entries_.end() ? nullptr : &it->second;
   }
 
-  // Adds (or merges) one analysis; for building the lexicon.
-  void Add(std::string_view form, uint16_t classes, std::string_view lemma);
+  // Adds (or merges) one analysis; for building the lexicon. `morph` bits
+  // are or-ed in (kept for noun and finite verb forms only).
+  void Add(std::string_view form, uint16_t classes, std::string_view lemma,
+           uint16_t morph = 0);
 
   size_t size() const { return entries_.size(); }
 

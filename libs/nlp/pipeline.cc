@@ -71,18 +71,21 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Load(const PipelineOptions& 
   if (!tagger.ok()) return tagger.status();
   absl::StatusOr<Lemmatizer> lemmatizer = Lemmatizer::Load(dir + "de_lemmatizer.bin");
   if (!lemmatizer.ok()) return lemmatizer.status();
+  absl::StatusOr<Morphologizer> morphologizer = Morphologizer::Load(dir + "de_morph.bin");
+  if (!morphologizer.ok()) return morphologizer.status();
   absl::StatusOr<SentenceClassifier> sentences = SentenceClassifier::Load(dir + "de_sentences.bin");
   if (!sentences.ok()) return sentences.status();
   pipeline->lexicon_ = *std::move(lexicon);
   pipeline->tagger_ = *std::move(tagger);
   pipeline->lemmatizer_ = *std::move(lemmatizer);
+  pipeline->morphologizer_ = *std::move(morphologizer);
   pipeline->sentence_classifier_ = *std::move(sentences);
   pipeline->adp_tag_ = pipeline->tagger_->TagIndex("ADP|APPR");
   pipeline->det_tag_ = pipeline->tagger_->TagIndex("DET|ART");
   // The version names the exact model files: a hash of their bytes.
   uint64_t hash = 0;
-  for (const char* name :
-       {"de_lexicon.bin", "de_tagger.bin", "de_lemmatizer.bin", "de_sentences.bin"}) {
+  for (const char* name : {"de_lexicon.bin", "de_tagger.bin", "de_lemmatizer.bin", "de_morph.bin",
+                           "de_sentences.bin"}) {
     absl::StatusOr<std::string> bytes = ReadFileToString(dir + name);
     if (!bytes.ok()) return bytes.status();
     hash = StableHash(*bytes, hash ^ 0x9E3779B97F4A7C15ULL);
@@ -106,6 +109,8 @@ void Pipeline::TagAndLemmatize(AnalyzedText& result) const {
   std::vector<std::string_view> forms;
   std::vector<int> fixed;
   std::vector<int> tags;
+  std::vector<std::string_view> xpos;
+  std::vector<std::string_view> feats;
   for (const Sentence& sentence : result.sentences) {
     const uint32_t first_word = result.token_words[sentence.first_token];
     const uint32_t end_word = result.token_words[sentence.first_token + sentence.token_count];
@@ -118,12 +123,16 @@ void Pipeline::TagAndLemmatize(AnalyzedText& result) const {
       fixed.push_back(word.upos == "ADP" ? adp_tag_ : word.upos == "DET" ? det_tag_ : -1);
     }
     tagger_->Tag(forms, fixed, &*lexicon_, tags);
+    xpos.clear();
+    for (int tag : tags) xpos.push_back(tagger_->xpos(tag));
+    morphologizer_->Predict(forms, xpos, &*lexicon_, feats);
     for (uint32_t w = first_word; w < end_word; ++w) {
       Word& word = result.words[w];
-      if (fixed[w - first_word] >= 0) continue;
+      if (fixed[w - first_word] >= 0) continue;  // contraction: features from the table
       const int tag = tags[w - first_word];
       word.upos = tagger_->upos(tag);
       word.xpos = tagger_->xpos(tag);
+      word.feats = feats[w - first_word];
       word.lemma = lemmatizer_->Lemmatize(word.form, word.upos, &*lexicon_);
     }
   }
@@ -177,9 +186,13 @@ std::vector<Pipeline::WordTags> Pipeline::TagWords(
   if (!tagger_.has_value()) return out;
   std::vector<int> tags;
   tagger_->Tag(words, {}, &*lexicon_, tags);
+  std::vector<std::string_view> xpos, feats;
+  for (int tag : tags) xpos.push_back(tagger_->xpos(tag));
+  morphologizer_->Predict(words, xpos, &*lexicon_, feats);
   for (size_t i = 0; i < words.size(); ++i) {
     out[i].upos = tagger_->upos(tags[i]);
     out[i].xpos = tagger_->xpos(tags[i]);
+    out[i].feats = feats[i];
     out[i].lemma = lemmatizer_->Lemmatize(words[i], out[i].upos, &*lexicon_);
   }
   return out;

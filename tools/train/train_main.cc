@@ -12,6 +12,7 @@
 #include "libs/nlp/conllu.h"
 #include "libs/nlp/lemmatizer.h"
 #include "libs/nlp/lexicon.h"
+#include "libs/nlp/morphologizer.h"
 #include "libs/nlp/sentence_classifier.h"
 #include "libs/nlp/tagger.h"
 #include "tools/train/npm_lexicon.h"
@@ -45,15 +46,21 @@ absl::Status Run() {
   if (!gold.ok()) return gold.status();
   std::vector<nlp::TaggedSentence> tagged;
   std::vector<nlp::LemmaExample> lemmas;
+  std::vector<nlp::MorphSentence> morph;
   for (const nlp::ConlluSentence& sentence : *gold) {
     nlp::TaggedSentence t;
+    nlp::MorphSentence m;
     for (size_t r : sentence.WordRows()) {
       const nlp::ConlluRow& row = sentence.rows[r];
       t.words.push_back(row.form);
       t.tags.push_back(absl::StrCat(row.upos, "|", row.xpos));
       lemmas.push_back({row.form, row.upos, row.lemma});
+      m.words.push_back(row.form);
+      m.xpos.push_back(row.xpos);
+      m.feats.push_back(row.feats);
     }
     tagged.push_back(std::move(t));
+    morph.push_back(std::move(m));
   }
   nlp::TaggerTrainingOptions options;
   options.iterations = absl::GetFlag(FLAGS_iterations);
@@ -63,6 +70,8 @@ absl::Status Run() {
   if (absl::Status s = tagger.Save(out_dir + "/de_tagger.bin"); !s.ok()) return s;
   const nlp::Lemmatizer lemmatizer = nlp::Lemmatizer::Train(lemmas, &*lexicon);
   if (absl::Status s = lemmatizer.Save(out_dir + "/de_lemmatizer.bin"); !s.ok()) return s;
+  const nlp::Morphologizer morphologizer = nlp::Morphologizer::Train(morph, &*lexicon, {});
+  if (absl::Status s = morphologizer.Save(out_dir + "/de_morph.bin"); !s.ok()) return s;
 
   // Sentence boundaries: the training sentences joined into one text the
   // way korpus-eval-nlp joins the test set, tokenized with GSD conventions.

@@ -2,10 +2,12 @@
 #include <filesystem>
 #include <string>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/nlp/lemmatizer.h"
 #include "libs/nlp/lexicon.h"
 #include "libs/nlp/model_io.h"
+#include "libs/nlp/morphologizer.h"
 #include "libs/nlp/pipeline.h"
 #include "libs/nlp/tagger.h"
 
@@ -52,7 +54,7 @@ TEST(ModelIoTest, TruncatedFileIsDataLoss) {
 
 TEST(LexiconTest, SaveLoadRoundTrip) {
   Lexicon lexicon;
-  lexicon.Add("Häusern", kLexNoun, "Haus");
+  lexicon.Add("Häusern", kLexNoun, "Haus", NounCaseNumberBit(2, 1) | kNounNeut);
   lexicon.Add("ging", kLexVerbFinite, "gehen");
   lexicon.Add("gingen", kLexVerbFinite, "gehen");
   const std::string path = TempPath("lexicon.bin");
@@ -62,6 +64,7 @@ TEST(LexiconTest, SaveLoadRoundTrip) {
   ASSERT_NE(loaded->Find("gingen"), nullptr);
   EXPECT_EQ(loaded->Find("gingen")->verb_lemma, "gehen");
   EXPECT_EQ(loaded->Find("Häusern")->noun_lemma, "Haus");
+  EXPECT_EQ(loaded->Find("Häusern")->morph, NounCaseNumberBit(2, 1) | kNounNeut);
   EXPECT_EQ(loaded->Find("Haus"), nullptr);
   std::remove(path.c_str());
 }
@@ -128,6 +131,40 @@ TEST(LemmatizerTest, EditScriptsNeverSplitACharacter) {
   EXPECT_EQ(lemmatizer.Lemmatize("zählt", "VERB", nullptr), "zöhlen");
 }
 
+TEST(MorphologizerTest, LearnsFeaturesPerTagAndRoundTrips) {
+  const std::vector<MorphSentence> data = {
+      {{"Der", "Hund", "bellt", "."},
+       {"ART", "NN", "VVFIN", "$."},
+       {"Case=Nom|Definite=Def|Gender=Masc|Number=Sing|PronType=Art",
+        "Case=Nom|Gender=Masc|Number=Sing", "Mood=Ind|Number=Sing|Person=3|Tense=Pres|VerbForm=Fin",
+        "_"}},
+      {{"Die", "Hunde", "bellen", "."},
+       {"ART", "NN", "VVFIN", "$."},
+       {"Case=Nom|Definite=Def|Number=Plur|PronType=Art", "Case=Nom|Number=Plur",
+        "Mood=Ind|Number=Plur|Person=3|Tense=Pres|VerbForm=Fin", "_"}},
+  };
+  Morphologizer morphologizer =
+      Morphologizer::Train(data, nullptr, MorphologizerTrainingOptions{.iterations = 5});
+  const std::string path = TempPath("morph.bin");
+  ASSERT_TRUE(morphologizer.Save(path).ok());
+  absl::StatusOr<Morphologizer> loaded = Morphologizer::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  std::remove(path.c_str());
+  std::vector<std::string_view> feats;
+  loaded->Predict({"Die", "Hunde", "bellen", ".", "!"}, {"ART", "NN", "VVFIN", "$.", "XY"},
+                  nullptr, feats);
+  EXPECT_THAT(feats, ::testing::ElementsAre("Case=Nom|Definite=Def|Number=Plur|PronType=Art",
+                                            "Case=Nom|Number=Plur",
+                                            "Mood=Ind|Number=Plur|Person=3|Tense=Pres|VerbForm=Fin",
+                                            "_", "_"));
+}
+
+TEST(MorphologizerTest, UniversalFeatsDropsLayeredFeatures) {
+  EXPECT_EQ(Morphologizer::UniversalFeats("Number=Sing|Number[psor]=Plur|Case=Acc|Poss=Yes"),
+            "Case=Acc|Number=Sing|Poss=Yes");
+  EXPECT_EQ(Morphologizer::UniversalFeats("_"), "_");
+}
+
 TEST(PipelineModelsTest, CommittedModelsTagAndLemmatize) {
   auto pipeline = Pipeline::Load(PipelineOptions{.model_dir = KORPUS_MODEL_DIR});
   ASSERT_TRUE(pipeline.ok()) << pipeline.status();
@@ -140,6 +177,9 @@ TEST(PipelineModelsTest, CommittedModelsTagAndLemmatize) {
   EXPECT_EQ(a.words[4].form, "zu");
   EXPECT_EQ(a.words[5].lemma, "der");
   EXPECT_EQ(a.words[7].upos, "PUNCT");
+  EXPECT_NE(a.words[1].feats.find("Number=Plur"), std::string_view::npos) << a.words[1].feats;
+  EXPECT_NE(a.words[6].feats.find("Case=Dat"), std::string_view::npos) << a.words[6].feats;
+  EXPECT_NE(a.words[2].feats.find("Tense=Past"), std::string_view::npos) << a.words[2].feats;
 }
 
 TEST(PipelineModelsTest, MissingModelDirectoryIsNotFound) {
