@@ -80,7 +80,12 @@ absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode m
     only_paragraphs.SerializeToString(&row.paragraphs_blob);
   }
   row.has_annotations = document.has_annotations();
-  if (row.has_annotations) document.annotations().SerializeToString(&row.annotations_blob);
+  if (row.has_annotations) {
+    absl::StatusOr<std::vector<EntityRow>> entities = PrepareEntities(document.annotations());
+    if (!entities.ok()) return entities.status();
+    row.entities = *std::move(entities);
+    document.annotations().SerializeToString(&row.annotations_blob);
+  }
   return row;
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <google/protobuf/message_lite.h>
 
@@ -23,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "korpus/v1/document.pb.h"
+#include "libs/store/entity_rows.h"
 #include "libs/store/store.h"
 
 namespace korpus::store::internal {
@@ -37,10 +39,12 @@ struct DocumentRow {
   // Empty when the document has no annotations.
   bool has_annotations = false;
   std::string annotations_blob;
+  // The entities of the annotations, validated and merged by id.
+  std::vector<EntityRow> entities;
 };
 
 // Validates `document` (INVALID_ARGUMENT naming the field, as Store::Put
-// documents) and derives the stored fields: state, counts and ingested_at
+// documents) and derives the stored fields: state, counts, entity rows and ingested_at
 // (now for kPut; for kImport the document's own, truncated to microseconds,
 // or now if unset).
 absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode mode);

@@ -19,6 +19,8 @@ namespace korpus::store {
 inline constexpr int kMaxPageSize = 1000;
 inline constexpr int kDefaultListPageSize = 50;
 inline constexpr int kDefaultSearchPageSize = 20;
+inline constexpr int kDefaultEntityPageSize = 50;
+inline constexpr int kDefaultEntityDocumentPageSize = 20;
 
 // `page_size` if in [1, kMaxPageSize], `default_size` if 0; otherwise
 // INVALID_ARGUMENT "<field> must be between 0 and 1000". `field` names the

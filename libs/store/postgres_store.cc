@@ -13,12 +13,14 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "libs/server/status_macros.h"
 #include "libs/store/document_row.h"
+#include "libs/store/entity_rows.h"
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
 
@@ -27,10 +29,15 @@ namespace {
 
 // Schema migrations, applied in order at open. Append only: never edit a
 // released migration; a new version gets a new entry.
+// `backfill`, if set, runs after the SQL in the same transaction, for what
+// SQL alone cannot derive (e.g. rows from the serialized annotations).
 struct Migration {
   int version;
   const char* sql;
+  absl::Status (*backfill)(PostgresStore::Connection& connection) = nullptr;
 };
+
+absl::Status BackfillEntities(PostgresStore::Connection& connection);
 
 constexpr Migration kMigrations[] = {
     {1, R"sql(
@@ -62,6 +69,48 @@ CREATE TABLE annotations (
   data bytea NOT NULL
 );
 )sql"},
+    {2, R"sql(
+CREATE TABLE entities (
+  entity_id text PRIMARY KEY,
+  canonical_name text NOT NULL,
+  canonical_key text NOT NULL,
+  canonical_count bigint NOT NULL,
+  person_count bigint NOT NULL,
+  organization_count bigint NOT NULL,
+  location_count bigint NOT NULL,
+  other_count bigint NOT NULL,
+  type integer GENERATED ALWAYS AS (
+    CASE
+      WHEN person_count + organization_count + location_count + other_count = 0 THEN 0
+      WHEN person_count >= organization_count AND person_count >= location_count
+           AND person_count >= other_count THEN 1
+      WHEN organization_count >= location_count AND organization_count >= other_count THEN 2
+      WHEN location_count >= other_count THEN 3
+      ELSE 4
+    END) STORED,
+  document_count bigint NOT NULL,
+  mention_count bigint NOT NULL,
+  salience_sum double precision NOT NULL,
+  salience_max double precision NOT NULL
+);
+CREATE INDEX entities_by_document_count ON entities (document_count DESC, entity_id);
+CREATE TABLE document_entities (
+  document_seq bigint NOT NULL REFERENCES documents (seq) ON DELETE CASCADE,
+  entity_id text NOT NULL,
+  salience double precision NOT NULL,
+  mention_count bigint NOT NULL,
+  PRIMARY KEY (document_seq, entity_id)
+);
+CREATE INDEX document_entities_by_entity ON document_entities (entity_id, document_seq);
+CREATE TABLE entity_names (
+  entity_id text NOT NULL,
+  name text NOT NULL,
+  document_count bigint NOT NULL,
+  canonical_count bigint NOT NULL,
+  PRIMARY KEY (entity_id, name)
+);
+)sql",
+     &BackfillEntities},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -79,6 +128,7 @@ constexpr char kHeadlineOptions[] =
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kTextOid = 25;
 constexpr Oid kByteaOid = 17;
+constexpr Oid kFloat8Oid = 701;
 
 // Maps a failed command to the house status codes, by SQLSTATE: a lost
 // connection, a server shutting down, lock and serialisation conflicts may
@@ -125,6 +175,13 @@ class Params {
     const uint64_t u = static_cast<uint64_t>(value);
     for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(u >> (56 - 8 * i));
     return Add(bytes, kInt8Oid);
+  }
+  Params& Double(double value) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    std::string& bytes = owned_.emplace_back(8, '\0');
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(bits >> (56 - 8 * i));
+    return Add(bytes, kFloat8Oid);
   }
   Params& NullInt() {
     types_.push_back(kInt8Oid);
@@ -443,7 +500,9 @@ absl::Status Migrate(Connection& connection) {
   if (version == kLatestVersion) return transaction.Commit();
   for (const Migration& migration : kMigrations) {
     if (migration.version <= version) continue;
-    if (absl::Status status = connection.ExecScript(migration.sql); !status.ok()) {
+    absl::Status status = connection.ExecScript(migration.sql);
+    if (status.ok() && migration.backfill != nullptr) status = migration.backfill(connection);
+    if (!status.ok()) {
       return absl::Status(status.code(), absl::StrCat("migrating to schema version ",
                                                       migration.version, ": ", status.message()));
     }
@@ -455,6 +514,169 @@ absl::Status Migrate(Connection& connection) {
                 Params().Int(kLatestVersion))
           .status());
   return transaction.Commit();
+}
+
+// Rows per multi-row statement, well below libpq's 65535 parameters.
+constexpr size_t kRowsPerStatement = 1000;
+
+// Runs `sql_head` followed by one "(...)" VALUES tuple per item of `items`
+// (from `tuple(item, first_param, params)`, which adds its parameters and
+// returns its SQL) and `sql_tail`, in chunks of kRowsPerStatement; calls
+// `on_result` with each chunk's result.
+template <typename Item, typename Tuple, typename OnResult>
+absl::Status ExecValues(Connection& connection, const std::vector<Item>& items,
+                        std::string_view sql_head, std::string_view sql_tail, Tuple tuple,
+                        OnResult on_result) {
+  for (size_t begin = 0; begin < items.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(items.size(), begin + kRowsPerStatement);
+    Params params;
+    std::string sql(sql_head);
+    for (size_t i = begin; i < end; ++i) {
+      if (i > begin) sql += ", ";
+      sql += tuple(items[i], params.size() + 1, params);
+    }
+    sql += sql_tail;
+    KORPUS_ASSIGN_OR_RETURN(Result result, connection.Exec(sql, params));
+    on_result(result);
+  }
+  return absl::OkStatus();
+}
+
+// Writes the entity rows of the document `seq` (see entity_rows.h for the
+// tables) inside the caller's write transaction: four multi-row
+// statements for all the document's entities (canonical names, aliases,
+// corpus-wide figures, document rows) instead of round trips per entity.
+// Rows are distinct by entity_id (PrepareEntities merged them), as an
+// upsert needs.
+absl::Status WriteEntities(Connection& connection, int64_t seq,
+                           const std::vector<internal::EntityRow>& rows) {
+  if (rows.empty()) return absl::OkStatus();
+  struct Name {
+    const std::string* entity_id;
+    const std::string* name;
+  };
+  std::vector<Name> aliases;
+  for (const internal::EntityRow& row : rows) {
+    for (size_t i = 1; i < row.names.size(); ++i) aliases.push_back({&row.entity_id, &row.names[i]});
+  }
+  constexpr char kNameUpsert[] =
+      " ON CONFLICT (entity_id, name) DO UPDATE SET document_count = n.document_count + 1, "
+      "canonical_count = n.canonical_count + excluded.canonical_count";
+  // The canonical names' new counts decide whether they become the
+  // entities' canonical names.
+  absl::flat_hash_map<std::string, int64_t> canonical_counts;
+  KORPUS_RETURN_IF_ERROR(ExecValues(
+      connection, rows,
+      "INSERT INTO entity_names AS n (entity_id, name, document_count, canonical_count) VALUES ",
+      absl::StrCat(kNameUpsert, " RETURNING n.entity_id, n.canonical_count"),
+      [](const internal::EntityRow& row, int first, Params& params) {
+        params.Text(row.entity_id).Text(row.canonical_name);
+        return absl::StrCat("($", first, ", $", first + 1, ", 1, 1)");
+      },
+      [&](const Result& result) {
+        for (int i = 0; i < result.rows(); ++i) {
+          canonical_counts[std::string(result.row(i).Text(0))] = result.row(i).Int64(1);
+        }
+      }));
+  KORPUS_RETURN_IF_ERROR(ExecValues(
+      connection, aliases,
+      "INSERT INTO entity_names AS n (entity_id, name, document_count, canonical_count) VALUES ",
+      kNameUpsert,
+      [](const Name& alias, int first, Params& params) {
+        params.Text(*alias.entity_id).Text(*alias.name);
+        return absl::StrCat("($", first, ", $", first + 1, ", 1, 0)");
+      },
+      [](const Result&) {}));
+  // Every right-hand side sees the row before the update.
+  KORPUS_RETURN_IF_ERROR(ExecValues(
+      connection, rows,
+      "INSERT INTO entities AS e (entity_id, canonical_name, canonical_key, canonical_count, "
+      "person_count, organization_count, location_count, other_count, document_count, "
+      "mention_count, salience_sum, salience_max) VALUES ",
+      " ON CONFLICT (entity_id) DO UPDATE SET "
+      "canonical_name = CASE WHEN excluded.canonical_count > e.canonical_count "
+      "THEN excluded.canonical_name ELSE e.canonical_name END, "
+      "canonical_key = CASE WHEN excluded.canonical_count > e.canonical_count "
+      "THEN excluded.canonical_key ELSE e.canonical_key END, "
+      "canonical_count = GREATEST(e.canonical_count, excluded.canonical_count), "
+      "person_count = e.person_count + excluded.person_count, "
+      "organization_count = e.organization_count + excluded.organization_count, "
+      "location_count = e.location_count + excluded.location_count, "
+      "other_count = e.other_count + excluded.other_count, "
+      "document_count = e.document_count + 1, "
+      "mention_count = e.mention_count + excluded.mention_count, "
+      "salience_sum = e.salience_sum + excluded.salience_sum, "
+      "salience_max = GREATEST(e.salience_max, excluded.salience_max)",
+      [&](const internal::EntityRow& row, int first, Params& params) {
+        auto it = canonical_counts.find(row.entity_id);
+        params.Text(row.entity_id)
+            .Text(row.canonical_name)
+            .Text(row.canonical_key)
+            .Int(it != canonical_counts.end() ? it->second : 1)
+            .Int(row.type == v1::ENTITY_TYPE_PERSON ? 1 : 0)
+            .Int(row.type == v1::ENTITY_TYPE_ORGANIZATION ? 1 : 0)
+            .Int(row.type == v1::ENTITY_TYPE_LOCATION ? 1 : 0)
+            .Int(row.type == v1::ENTITY_TYPE_OTHER ? 1 : 0)
+            .Int(row.mention_count)
+            .Double(row.salience);
+        std::string tuple = "(";
+        for (int i = 0; i < 8; ++i) absl::StrAppend(&tuple, "$", first + i, ", ");
+        absl::StrAppend(&tuple, "1, $", first + 8, ", $", first + 9, ", $", first + 9, ")");
+        return tuple;
+      },
+      [](const Result&) {}));
+  return ExecValues(
+      connection, rows,
+      "INSERT INTO document_entities (document_seq, entity_id, salience, mention_count) VALUES ",
+      "",
+      [seq](const internal::EntityRow& row, int first, Params& params) {
+        params.Int(seq).Text(row.entity_id).Double(row.salience).Int(row.mention_count);
+        return absl::StrCat("($", first, ", $", first + 1, ", $", first + 2, ", $", first + 3,
+                            ")");
+      },
+      [](const Result&) {});
+}
+
+// Migration 2: the entity rows of the documents stored before it, from
+// their stored annotations, in ingestion order (so that canonical-name ties
+// resolve as if they had been stored now). Annotations without entities
+// (an annotator without NER) give none; so do annotations whose entities
+// Put would refuse (an entry without id).
+absl::Status BackfillEntities(Connection& connection) {
+  constexpr int kBatch = 256;
+  int64_t after_seq = 0;
+  while (true) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result batch,
+        connection.Exec("SELECT document_seq, data FROM annotations WHERE document_seq > $1 "
+                        "ORDER BY document_seq LIMIT $2",
+                        Params().Int(after_seq).Int(kBatch)));
+    if (batch.rows() == 0) return absl::OkStatus();
+    for (int i = 0; i < batch.rows(); ++i) {
+      const int64_t seq = batch.row(i).Int64(0);
+      v1::Annotations annotations;
+      if (!internal::MergeBlob(batch.row(i).Blob(1), annotations)) {
+        return absl::DataLossError(
+            absl::StrCat("stored annotations of document seq ", seq, " do not parse"));
+      }
+      absl::StatusOr<std::vector<internal::EntityRow>> rows =
+          internal::PrepareEntities(annotations);
+      if (!rows.ok()) continue;
+      KORPUS_RETURN_IF_ERROR(WriteEntities(connection, seq, *rows));
+    }
+    after_seq = batch.row(batch.rows() - 1).Int64(0);
+  }
+}
+
+// " AND EXISTS (...)" for each of `count` entity ids bound as parameters
+// $first, $first+1, ...: the document `seq_column` mentions them all.
+std::string MentionsAll(std::string_view seq_column, int first, size_t count) {
+  std::string sql;
+  for (size_t i = 0; i < count; ++i) {
+    absl::StrAppend(&sql, " AND EXISTS (SELECT 1 FROM document_entities g WHERE g.document_seq = ",
+                    std::string(seq_column), " AND g.entity_id = $", first + i, ")");
+  }
+  return sql;
 }
 
 // The tsquery of a parsed query: every term through phraseto_tsquery (a
@@ -571,6 +793,7 @@ absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, Wri
                        .Bytes(row.annotations_blob))
             .status());
   }
+  KORPUS_RETURN_IF_ERROR(WriteEntities(*connection, seq, row.entities));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   result.created = true;
   result.stored_basic = std::move(row.basic);
@@ -602,7 +825,11 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
                                             "ListDocumentsRequest.page_size"));
   KORPUS_RETURN_IF_ERROR(internal::ValidateView(request.view(), "ListDocumentsRequest.view"));
   const v1::DocumentView view = internal::OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
-  const std::string binding = BindingOf(absl::StrCat("list\nview=", static_cast<int>(view)));
+  KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
+                          internal::EntityFilter(request.entity_ids(),
+                                                 "ListDocumentsRequest.entity_ids"));
+  const std::string binding = BindingOf(absl::StrCat(
+      "list\nview=", static_cast<int>(view), internal::EntityFilterBinding(entity_ids)));
   int64_t after_seq = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(after_seq, DecodePageToken(request.page_token(), binding,
@@ -610,11 +837,24 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
   }
   KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
   // One more than the page, to learn whether another page follows.
+  Params params;
+  params.Int(after_seq).Int(page_size + 1);
+  for (const std::string& id : entity_ids) params.Text(id);
+  // With entities, the walk goes along the first entity's index entries
+  // (entity_id, document_seq), already in ingestion order, and checks the
+  // others by primary key.
   KORPUS_ASSIGN_OR_RETURN(
       Result result,
-      connection->Exec(absl::StrCat("SELECT ", internal::Columns(view),
-                                    " FROM documents d WHERE d.seq > $1 ORDER BY d.seq LIMIT $2"),
-                       Params().Int(after_seq).Int(page_size + 1)));
+      connection->Exec(
+          entity_ids.empty()
+              ? absl::StrCat("SELECT ", internal::Columns(view),
+                             " FROM documents d WHERE d.seq > $1 ORDER BY d.seq LIMIT $2")
+              : absl::StrCat("SELECT ", internal::Columns(view),
+                             " FROM document_entities f JOIN documents d ON d.seq = f.document_seq "
+                             "WHERE f.entity_id = $3 AND f.document_seq > $1",
+                             MentionsAll("d.seq", 4, entity_ids.size() - 1),
+                             " ORDER BY f.document_seq LIMIT $2"),
+          params));
   v1::ListDocumentsResponse response;
   const int rows = std::min(result.rows(), page_size);
   for (int i = 0; i < rows; ++i) {
@@ -638,18 +878,26 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
   for (const QueryTerm& term : query.terms) {
     absl::StrAppend(&terms, term.phrase ? "\"" : "'", term.text, "\n");
   }
+  KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
+                          internal::EntityFilter(request.entity_ids(),
+                                                 "SearchRequest.entity_ids"));
   const std::string binding =
-      BindingOf(absl::StrCat("search\nview=", static_cast<int>(view), "\nterms=", terms));
+      BindingOf(absl::StrCat("search\nview=", static_cast<int>(view), "\nterms=", terms,
+                             internal::EntityFilterBinding(entity_ids)));
   int64_t offset = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(
         offset, DecodePageToken(request.page_token(), binding, "SearchRequest.page_token"));
   }
 
+  // Parameters: the terms, then the entity ids, then limit and offset.
+  const int first_entity = static_cast<int>(query.terms.size()) + 1;
   const std::string match =
-      absl::StrCat("d.search @@ ", TsQuery(query, 1), " AND ", EveryTermHasLexemes(query, 1));
-  auto add_terms = [&query](Params& params) {
+      absl::StrCat("d.search @@ ", TsQuery(query, 1), " AND ", EveryTermHasLexemes(query, 1),
+                   MentionsAll("d.seq", first_entity, entity_ids.size()));
+  auto add_terms = [&query, &entity_ids](Params& params) {
     for (const QueryTerm& term : query.terms) params.Text(term.text);
+    for (const std::string& id : entity_ids) params.Text(id);
   };
 
   v1::SearchResponse response;
@@ -669,7 +917,7 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
   }
   if (offset < response.total_size()) {
     // The page is ranked and cut first; only its hits get a headline.
-    const int limit_param = static_cast<int>(query.terms.size()) + 1;
+    const int limit_param = first_entity + static_cast<int>(entity_ids.size());
     Params page_params;
     add_terms(page_params);
     page_params.Int(page_size).Int(offset);
@@ -699,6 +947,123 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
     response.set_next_page_token(EncodePageToken(next_offset, binding));
   }
   return response;
+}
+
+namespace {
+
+// Up to `limit` aliases of `entity` (its names other than the canonical
+// one), most documents first, ties in byte order (as in SQLite).
+absl::Status ReadAliases(Connection& connection, int limit, v1::Entity& entity) {
+  KORPUS_ASSIGN_OR_RETURN(
+      Result result,
+      connection.Exec("SELECT name, document_count FROM entity_names "
+                      "WHERE entity_id = $1 AND name <> $2 "
+                      "ORDER BY document_count DESC, name COLLATE \"C\" LIMIT $3",
+                      Params().Text(entity.entity_id()).Text(entity.canonical_name()).Int(limit)));
+  for (int i = 0; i < result.rows(); ++i) {
+    v1::EntityAlias* alias = entity.add_aliases();
+    alias->set_name(std::string(result.row(i).Text(0)));
+    alias->set_document_count(result.row(i).Int64(1));
+  }
+  return absl::OkStatus();
+}
+
+// The filters of ListEntities over `entities e`: $1 the type (0 for all),
+// $2 the folded name prefix ('' for all).
+constexpr char kEntityFilters[] =
+    "($1 = 0 OR e.type = $1) AND ($2 = '' OR starts_with(e.canonical_key, $2))";
+
+}  // namespace
+
+absl::StatusOr<v1::ListEntitiesResponse> PostgresStore::ListEntities(
+    const v1::ListEntitiesRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::EntityListing listing,
+                          internal::PrepareEntityListing(request));
+  v1::ListEntitiesResponse response;
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  // One snapshot, so that the count and the page agree.
+  KORPUS_ASSIGN_OR_RETURN(
+      Transaction transaction,
+      Transaction::Begin(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result count,
+        connection->Exec(absl::StrCat("SELECT count(*) FROM entities e WHERE ", kEntityFilters),
+                         Params().Int(listing.type).Text(listing.prefix)));
+    if (count.rows() == 1) response.set_total_size(count.row(0).Int64(0));
+  }
+  if (listing.offset < response.total_size()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result page,
+        connection->Exec(absl::StrCat("SELECT ", internal::kEntityColumns,
+                                      " FROM entities e WHERE ", kEntityFilters, " ORDER BY ",
+                                      listing.order_by, " LIMIT $3 OFFSET $4"),
+                         Params()
+                             .Int(listing.type)
+                             .Text(listing.prefix)
+                             .Int(listing.page_size)
+                             .Int(listing.offset)));
+    for (int i = 0; i < page.rows(); ++i) {
+      internal::ReadEntity(page.row(i), *response.add_entities());
+    }
+  }
+  for (v1::Entity& entity : *response.mutable_entities()) {
+    KORPUS_RETURN_IF_ERROR(ReadAliases(*connection, kListedAliases, entity));
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.entities_size();
+  if (response.entities_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Entity> PostgresStore::GetEntity(const v1::GetEntityRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::EntityLookup lookup,
+                          internal::PrepareEntityLookup(request));
+  v1::Entity entity;
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(
+      Transaction transaction,
+      Transaction::Begin(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result result,
+        connection->Exec(absl::StrCat("SELECT ", internal::kEntityColumns,
+                                      " FROM entities e WHERE e.entity_id = $1"),
+                         Params().Text(request.entity_id())));
+    if (result.rows() == 0) {
+      return absl::NotFoundError(absl::StrCat("no entity with id '", request.entity_id(), "'"));
+    }
+    internal::ReadEntity(result.row(0), entity);
+  }
+  KORPUS_RETURN_IF_ERROR(ReadAliases(*connection, kEntityAliases, entity));
+  if (lookup.offset < entity.document_count()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result page,
+        connection->Exec("SELECT d.id, d.title, de.salience, de.mention_count "
+                         "FROM document_entities de JOIN documents d ON d.seq = de.document_seq "
+                         "WHERE de.entity_id = $1 "
+                         "ORDER BY de.salience DESC, de.document_seq LIMIT $2 OFFSET $3",
+                         Params()
+                             .Text(request.entity_id())
+                             .Int(lookup.page_size)
+                             .Int(lookup.offset)));
+    for (int i = 0; i < page.rows(); ++i) {
+      const Row row = page.row(i);
+      v1::EntityDocument* document = entity.add_documents();
+      document->set_document_id(std::string(row.Text(0)));
+      document->set_title(std::string(row.Text(1)));
+      document->set_salience(row.Double(2));
+      document->set_mention_count(static_cast<int32_t>(row.Int64(3)));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = lookup.offset + entity.documents_size();
+  if (entity.documents_size() > 0 && next_offset < entity.document_count()) {
+    entity.set_documents_next_page_token(EncodePageToken(next_offset, lookup.binding));
+  }
+  return entity;
 }
 
 absl::StatusOr<v1::CorpusStats> PostgresStore::Stats() {

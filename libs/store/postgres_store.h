@@ -2,7 +2,7 @@
 // store.h for the contract; this backend passes the same contract tests as
 // SqliteStore (tests/unit/store/store_contract_test.cc).
 //
-// Storage layout (schema version 1; the version is in table
+// Storage layout (schema version 2; the version is in table
 // schema_version, one row):
 //   documents     one row per document, the columns of SqliteStore's
 //                 documents table in the same order (document_row.h reads
@@ -15,6 +15,12 @@
 //                 later migration can fill it from lemmas or compound parts.
 //   annotations   one row per annotated document: document_seq, model name
 //                 and version, `data` = serialized v1::Annotations.
+//   entities, document_entities, entity_names
+//                 the entities of the annotations and their corpus-wide
+//                 figures (libs/store/entity_rows.h), as in SQLite; Put
+//                 writes a document's entity rows with four multi-row
+//                 statements. Version 2 added them and filled them from
+//                 the stored annotations of the documents stored before.
 // Migrations are applied at Open in one transaction, under an advisory lock
 // so that two processes opening the same database at once do not race; a
 // database with a newer version than this build knows is refused.
@@ -99,6 +105,9 @@ class PostgresStore final : public Store {
   absl::StatusOr<v1::ListDocumentsResponse> List(const v1::ListDocumentsRequest& request) override;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) override;
   absl::StatusOr<v1::CorpusStats> Stats() override;
+  absl::StatusOr<v1::ListEntitiesResponse> ListEntities(
+      const v1::ListEntitiesRequest& request) override;
+  absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request) override;
 
   class Connection;  // Internal: one libpq connection.
   class Pool;        // Internal: the connection pool.

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <google/protobuf/io/coded_stream.h>
 
@@ -19,55 +20,13 @@
 #include "absl/time/clock.h"
 #include "libs/server/status_macros.h"
 #include "libs/store/document_row.h"
+#include "libs/store/entity_rows.h"
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
 
 namespace korpus::store {
 namespace {
 
-// Schema migrations, applied in order at open. Append only: never edit a
-// released migration; a new version gets a new entry.
-struct Migration {
-  int version;
-  const char* sql;
-};
-
-constexpr Migration kMigrations[] = {
-    {1, R"sql(
-CREATE TABLE documents (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  title TEXT NOT NULL,
-  language TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  source_uri TEXT NOT NULL,
-  published_at_seconds INTEGER,
-  published_at_nanos INTEGER NOT NULL,
-  ingested_at_micros INTEGER NOT NULL,
-  state INTEGER NOT NULL,
-  state_reason TEXT NOT NULL,
-  char_count INTEGER NOT NULL,
-  sentence_count INTEGER NOT NULL,
-  token_count INTEGER NOT NULL,
-  metadata BLOB NOT NULL,
-  text TEXT NOT NULL,
-  paragraphs BLOB NOT NULL
-) STRICT;
-CREATE TABLE annotations (
-  document_seq INTEGER PRIMARY KEY REFERENCES documents(seq) ON DELETE CASCADE,
-  model_name TEXT NOT NULL,
-  model_version TEXT NOT NULL,
-  data BLOB NOT NULL
-) STRICT;
-CREATE VIRTUAL TABLE documents_fts USING fts5(
-  title, text,
-  content = 'documents', content_rowid = 'seq',
-  tokenize = 'unicode61 remove_diacritics 0'
-);
-)sql"},
-};
-
-constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
 
 // Maps an SQLite result code to the house status codes: lock contention and
 // I/O errors may pass (retry), a full disk is a limit, corruption is data
@@ -121,6 +80,7 @@ class Statement {
                       static_cast<int>(blob.size()), SQLITE_STATIC);
   }
   void BindInt64(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+  void BindDouble(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
   void BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
   // True when a row is available, false when the statement is done.
@@ -173,6 +133,17 @@ std::string Fts5Match(const ParsedQuery& query) {
     match += Fts5String(term.text);
   }
   return match;
+}
+
+// " AND EXISTS (...)" for each of `count` entity ids bound as parameters
+// ?first, ?first+1, ...: the document `seq_column` mentions them all.
+std::string MentionsAll(std::string_view seq_column, int first, size_t count) {
+  std::string sql;
+  for (size_t i = 0; i < count; ++i) {
+    absl::StrAppend(&sql, " AND EXISTS (SELECT 1 FROM document_entities g WHERE g.document_seq = ",
+                    std::string(seq_column), " AND g.entity_id = ?", first + i, ")");
+  }
+  return sql;
 }
 
 
@@ -278,6 +249,207 @@ class Transaction {
   bool open_;
 };
 
+// Writes the entity rows of the document `seq` (see entity_rows.h for the
+// tables) with cached prepared statements, inside the caller's write
+// transaction: per entity, one upsert per name, one upsert of its
+// corpus-wide figures and one insert of its document row.
+absl::Status WriteEntities(SqliteStore::Connection& connection, int64_t seq,
+                           const std::vector<internal::EntityRow>& rows) {
+  if (rows.empty()) return absl::OkStatus();
+  for (const internal::EntityRow& row : rows) {
+    int64_t canonical_count = 1;
+    for (const std::string& name : row.names) {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement upsert,
+          connection.Prepare(
+              "INSERT INTO entity_names (entity_id, name, document_count, canonical_count) "
+              "VALUES (?1, ?2, 1, ?3) ON CONFLICT (entity_id, name) DO UPDATE SET "
+              "document_count = document_count + 1, "
+              "canonical_count = canonical_count + excluded.canonical_count "
+              "RETURNING canonical_count"));
+      const bool canonical = &name == &row.names.front();
+      upsert.BindText(1, row.entity_id);
+      upsert.BindText(2, name);
+      upsert.BindInt64(3, canonical ? 1 : 0);
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, upsert.Step());
+      if (canonical && has_row) canonical_count = upsert.Int64(0);
+    }
+    {
+      // Every right-hand side sees the row before the update.
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement upsert,
+          connection.Prepare(
+              "INSERT INTO entities (entity_id, canonical_name, canonical_key, canonical_count, "
+              "person_count, organization_count, location_count, other_count, document_count, "
+              "mention_count, salience_sum, salience_max) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?10) "
+              "ON CONFLICT (entity_id) DO UPDATE SET "
+              "canonical_name = CASE WHEN excluded.canonical_count > canonical_count "
+              "THEN excluded.canonical_name ELSE canonical_name END, "
+              "canonical_key = CASE WHEN excluded.canonical_count > canonical_count "
+              "THEN excluded.canonical_key ELSE canonical_key END, "
+              "canonical_count = max(canonical_count, excluded.canonical_count), "
+              "person_count = person_count + excluded.person_count, "
+              "organization_count = organization_count + excluded.organization_count, "
+              "location_count = location_count + excluded.location_count, "
+              "other_count = other_count + excluded.other_count, "
+              "document_count = document_count + 1, "
+              "mention_count = mention_count + excluded.mention_count, "
+              "salience_sum = salience_sum + excluded.salience_sum, "
+              "salience_max = max(salience_max, excluded.salience_max)"));
+      upsert.BindText(1, row.entity_id);
+      upsert.BindText(2, row.canonical_name);
+      upsert.BindText(3, row.canonical_key);
+      upsert.BindInt64(4, canonical_count);
+      upsert.BindInt64(5, row.type == v1::ENTITY_TYPE_PERSON ? 1 : 0);
+      upsert.BindInt64(6, row.type == v1::ENTITY_TYPE_ORGANIZATION ? 1 : 0);
+      upsert.BindInt64(7, row.type == v1::ENTITY_TYPE_LOCATION ? 1 : 0);
+      upsert.BindInt64(8, row.type == v1::ENTITY_TYPE_OTHER ? 1 : 0);
+      upsert.BindInt64(9, row.mention_count);
+      upsert.BindDouble(10, row.salience);
+      KORPUS_RETURN_IF_ERROR(upsert.Run());
+    }
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement insert,
+        connection.Prepare("INSERT INTO document_entities (document_seq, entity_id, salience, "
+                           "mention_count) VALUES (?1, ?2, ?3, ?4)"));
+    insert.BindInt64(1, seq);
+    insert.BindText(2, row.entity_id);
+    insert.BindDouble(3, row.salience);
+    insert.BindInt64(4, row.mention_count);
+    KORPUS_RETURN_IF_ERROR(insert.Run());
+  }
+  return absl::OkStatus();
+}
+
+// Migration 2: the entity rows of the documents stored before it, from
+// their stored annotations, in ingestion order (so that canonical-name ties
+// resolve as if they had been stored now). Annotations without entities
+// (an annotator without NER) give none; so do annotations whose entities
+// Put would refuse (an entry without id).
+absl::Status BackfillEntities(SqliteStore::Connection& connection) {
+  constexpr int kBatch = 256;
+  int64_t after_seq = 0;
+  while (true) {
+    std::vector<std::pair<int64_t, v1::Annotations>> batch;
+    {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement select,
+          connection.Prepare("SELECT document_seq, data FROM annotations WHERE document_seq > ?1 "
+                             "ORDER BY document_seq LIMIT ?2"));
+      select.BindInt64(1, after_seq);
+      select.BindInt64(2, kBatch);
+      while (true) {
+        KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+        if (!has_row) break;
+        auto& [seq, annotations] = batch.emplace_back();
+        seq = select.Int64(0);
+        if (!internal::MergeBlob(select.Blob(1), annotations)) {
+          return absl::DataLossError(
+              absl::StrCat("stored annotations of document seq ", seq, " do not parse"));
+        }
+      }
+    }
+    if (batch.empty()) return absl::OkStatus();
+    for (const auto& [seq, annotations] : batch) {
+      absl::StatusOr<std::vector<internal::EntityRow>> rows =
+          internal::PrepareEntities(annotations);
+      if (!rows.ok()) continue;
+      KORPUS_RETURN_IF_ERROR(WriteEntities(connection, seq, *rows));
+    }
+    after_seq = batch.back().first;
+  }
+}
+
+// Schema migrations, applied in order at open. Append only: never edit a
+// released migration; a new version gets a new entry. `backfill`, if set,
+// runs after the SQL in the same transaction, for what SQL alone cannot
+// derive (e.g. rows from the serialized annotations).
+struct Migration {
+  int version;
+  const char* sql;
+  absl::Status (*backfill)(SqliteStore::Connection& connection) = nullptr;
+};
+
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE documents (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  language TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  source_uri TEXT NOT NULL,
+  published_at_seconds INTEGER,
+  published_at_nanos INTEGER NOT NULL,
+  ingested_at_micros INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  state_reason TEXT NOT NULL,
+  char_count INTEGER NOT NULL,
+  sentence_count INTEGER NOT NULL,
+  token_count INTEGER NOT NULL,
+  metadata BLOB NOT NULL,
+  text TEXT NOT NULL,
+  paragraphs BLOB NOT NULL
+) STRICT;
+CREATE TABLE annotations (
+  document_seq INTEGER PRIMARY KEY REFERENCES documents(seq) ON DELETE CASCADE,
+  model_name TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  data BLOB NOT NULL
+) STRICT;
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+  title, text,
+  content = 'documents', content_rowid = 'seq',
+  tokenize = 'unicode61 remove_diacritics 0'
+);
+)sql"},
+    {2, R"sql(
+CREATE TABLE entities (
+  entity_id TEXT PRIMARY KEY,
+  canonical_name TEXT NOT NULL,
+  canonical_key TEXT NOT NULL,
+  canonical_count INTEGER NOT NULL,
+  person_count INTEGER NOT NULL,
+  organization_count INTEGER NOT NULL,
+  location_count INTEGER NOT NULL,
+  other_count INTEGER NOT NULL,
+  type INTEGER GENERATED ALWAYS AS (
+    CASE
+      WHEN person_count + organization_count + location_count + other_count = 0 THEN 0
+      WHEN person_count >= organization_count AND person_count >= location_count
+           AND person_count >= other_count THEN 1
+      WHEN organization_count >= location_count AND organization_count >= other_count THEN 2
+      WHEN location_count >= other_count THEN 3
+      ELSE 4
+    END) STORED,
+  document_count INTEGER NOT NULL,
+  mention_count INTEGER NOT NULL,
+  salience_sum REAL NOT NULL,
+  salience_max REAL NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX entities_by_document_count ON entities (document_count DESC, entity_id);
+CREATE TABLE document_entities (
+  document_seq INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  entity_id TEXT NOT NULL,
+  salience REAL NOT NULL,
+  mention_count INTEGER NOT NULL,
+  PRIMARY KEY (document_seq, entity_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX document_entities_by_entity ON document_entities (entity_id, document_seq);
+CREATE TABLE entity_names (
+  entity_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  document_count INTEGER NOT NULL,
+  canonical_count INTEGER NOT NULL,
+  PRIMARY KEY (entity_id, name)
+) STRICT, WITHOUT ROWID;
+)sql",
+     &BackfillEntities},
+};
+
+constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
+
 absl::Status Configure(SqliteStore::Connection& connection, bool in_memory) {
   absl::MutexLock lock(&connection.mu);
   if (!in_memory) {
@@ -309,7 +481,9 @@ absl::Status Migrate(SqliteStore::Connection& connection, const std::string& pat
   }
   for (const Migration& migration : kMigrations) {
     if (migration.version <= version) continue;
-    if (absl::Status status = connection.Exec(migration.sql); !status.ok()) {
+    absl::Status status = connection.Exec(migration.sql);
+    if (status.ok() && migration.backfill != nullptr) status = migration.backfill(connection);
+    if (!status.ok()) {
       return absl::Status(status.code(), absl::StrCat("migrating '", path, "' to schema version ",
                                                       migration.version, ": ", status.message()));
     }
@@ -424,6 +598,7 @@ absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, Write
     annotate.BindBlob(4, row.annotations_blob);
     KORPUS_RETURN_IF_ERROR(annotate.Run());
   }
+  KORPUS_RETURN_IF_ERROR(WriteEntities(connection, seq, row.entities));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   result.created = true;
   result.stored_basic = std::move(row.basic);
@@ -456,7 +631,11 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
                                             "ListDocumentsRequest.page_size"));
   KORPUS_RETURN_IF_ERROR(internal::ValidateView(request.view(), "ListDocumentsRequest.view"));
   const v1::DocumentView view = internal::OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
-  const std::string binding = BindingOf(absl::StrCat("list\nview=", static_cast<int>(view)));
+  KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
+                          internal::EntityFilter(request.entity_ids(),
+                                                 "ListDocumentsRequest.entity_ids"));
+  const std::string binding = BindingOf(absl::StrCat(
+      "list\nview=", static_cast<int>(view), internal::EntityFilterBinding(entity_ids)));
   int64_t after_seq = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(after_seq, DecodePageToken(request.page_token(), binding,
@@ -466,13 +645,25 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
   v1::ListDocumentsResponse response;
   Connection& connection = reader();
   absl::MutexLock lock(&connection.mu);
+  // With entities, the walk goes along the first entity's index entries
+  // (entity_id, document_seq), already in ingestion order, and checks the
+  // others by primary key.
   KORPUS_ASSIGN_OR_RETURN(
       Statement select,
-      connection.Prepare(absl::StrCat("SELECT ", internal::Columns(view),
-                                      " FROM documents d WHERE d.seq > ?1 ORDER BY d.seq LIMIT ?2")));
+      connection.Prepare(
+          entity_ids.empty()
+              ? absl::StrCat("SELECT ", internal::Columns(view),
+                             " FROM documents d WHERE d.seq > ?1 ORDER BY d.seq LIMIT ?2")
+              : absl::StrCat("SELECT ", internal::Columns(view),
+                             " FROM document_entities f CROSS JOIN documents d "
+                             "ON d.seq = f.document_seq "
+                             "WHERE f.entity_id = ?3 AND f.document_seq > ?1",
+                             MentionsAll("d.seq", 4, entity_ids.size() - 1),
+                             " ORDER BY f.document_seq LIMIT ?2")));
   select.BindInt64(1, after_seq);
   // One more than the page, to learn whether another page follows.
   select.BindInt64(2, page_size + 1);
+  for (size_t i = 0; i < entity_ids.size(); ++i) select.BindText(3 + i, entity_ids[i]);
   int64_t last_seq = after_seq;
   while (true) {
     KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
@@ -494,10 +685,14 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
   KORPUS_RETURN_IF_ERROR(internal::ValidateView(request.view(), "SearchRequest.view"));
   KORPUS_ASSIGN_OR_RETURN(const ParsedQuery query, ParseQuery(request.query()));
   const v1::DocumentView view = internal::OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
+  KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
+                          internal::EntityFilter(request.entity_ids(),
+                                                 "SearchRequest.entity_ids"));
   const std::string match = Fts5Match(query);
   // Bound to the parsed query, so that "a  b" and "a b" share tokens.
   const std::string binding =
-      BindingOf(absl::StrCat("search\nview=", static_cast<int>(view), "\nmatch=", match));
+      BindingOf(absl::StrCat("search\nview=", static_cast<int>(view), "\nmatch=", match,
+                             internal::EntityFilterBinding(entity_ids)));
   int64_t offset = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(
@@ -512,8 +707,11 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
   {
     KORPUS_ASSIGN_OR_RETURN(
         Statement count,
-        connection.Prepare("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1"));
+        connection.Prepare(absl::StrCat(
+            "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1",
+            MentionsAll("documents_fts.rowid", 2, entity_ids.size()))));
     count.BindText(1, match);
+    for (size_t i = 0; i < entity_ids.size(); ++i) count.BindText(2 + i, entity_ids[i]);
     KORPUS_ASSIGN_OR_RETURN(bool has_row, count.Step());
     if (has_row) response.set_total_size(count.Int64(0));
   }
@@ -527,11 +725,12 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
             "SELECT ", internal::Columns(view),
             ", -bm25(documents_fts), snippet(documents_fts, 1, '[', ']', '…', 16) "
             "FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid "
-            "WHERE documents_fts MATCH ?1 "
-            "ORDER BY bm25(documents_fts), d.seq LIMIT ?2 OFFSET ?3")));
+            "WHERE documents_fts MATCH ?1", MentionsAll("d.seq", 4, entity_ids.size()),
+            " ORDER BY bm25(documents_fts), d.seq LIMIT ?2 OFFSET ?3")));
     select.BindText(1, match);
     select.BindInt64(2, page_size);
     select.BindInt64(3, offset);
+    for (size_t i = 0; i < entity_ids.size(); ++i) select.BindText(4 + i, entity_ids[i]);
     const int score_column = internal::ColumnCount(view);
     while (true) {
       KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
@@ -548,6 +747,128 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
     response.set_next_page_token(EncodePageToken(next_offset, binding));
   }
   return response;
+}
+
+namespace {
+
+// Up to `limit` aliases of `entity` (its names other than the canonical
+// one), most documents first.
+absl::Status ReadAliases(SqliteStore::Connection& connection, int limit, v1::Entity& entity) {
+  KORPUS_ASSIGN_OR_RETURN(
+      Statement select,
+      connection.Prepare("SELECT name, document_count FROM entity_names "
+                         "WHERE entity_id = ?1 AND name <> ?2 "
+                         "ORDER BY document_count DESC, name LIMIT ?3"));
+  select.BindText(1, entity.entity_id());
+  select.BindText(2, entity.canonical_name());
+  select.BindInt64(3, limit);
+  while (true) {
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+    if (!has_row) return absl::OkStatus();
+    v1::EntityAlias* alias = entity.add_aliases();
+    alias->set_name(std::string(select.Text(0)));
+    alias->set_document_count(select.Int64(1));
+  }
+}
+
+// The filters of ListEntities over `entities e`: ?1 the type (0 for all),
+// ?2 the folded name prefix ('' for all).
+constexpr char kEntityFilters[] =
+    "(?1 = 0 OR e.type = ?1) AND (?2 = '' OR substr(e.canonical_key, 1, length(?2)) = ?2)";
+
+}  // namespace
+
+absl::StatusOr<v1::ListEntitiesResponse> SqliteStore::ListEntities(
+    const v1::ListEntitiesRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::EntityListing listing,
+                          internal::PrepareEntityListing(request));
+  v1::ListEntitiesResponse response;
+  Connection& connection = reader();
+  absl::MutexLock lock(&connection.mu);
+  // One read transaction, so that the count and the page see the same state.
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement count,
+        connection.Prepare(absl::StrCat("SELECT count(*) FROM entities e WHERE ", kEntityFilters)));
+    count.BindInt64(1, listing.type);
+    count.BindText(2, listing.prefix);
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, count.Step());
+    if (has_row) response.set_total_size(count.Int64(0));
+  }
+  if (listing.offset < response.total_size()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare(absl::StrCat("SELECT ", internal::kEntityColumns,
+                                        " FROM entities e WHERE ", kEntityFilters, " ORDER BY ",
+                                        listing.order_by, " LIMIT ?3 OFFSET ?4")));
+    select.BindInt64(1, listing.type);
+    select.BindText(2, listing.prefix);
+    select.BindInt64(3, listing.page_size);
+    select.BindInt64(4, listing.offset);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (!has_row) break;
+      internal::ReadEntity(select, *response.add_entities());
+    }
+  }
+  for (v1::Entity& entity : *response.mutable_entities()) {
+    KORPUS_RETURN_IF_ERROR(ReadAliases(connection, kListedAliases, entity));
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.entities_size();
+  if (response.entities_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Entity> SqliteStore::GetEntity(const v1::GetEntityRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::EntityLookup lookup,
+                          internal::PrepareEntityLookup(request));
+  v1::Entity entity;
+  Connection& connection = reader();
+  absl::MutexLock lock(&connection.mu);
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare(absl::StrCat("SELECT ", internal::kEntityColumns,
+                                        " FROM entities e WHERE e.entity_id = ?1")));
+    select.BindText(1, request.entity_id());
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+    if (!has_row) {
+      return absl::NotFoundError(absl::StrCat("no entity with id '", request.entity_id(), "'"));
+    }
+    internal::ReadEntity(select, entity);
+  }
+  KORPUS_RETURN_IF_ERROR(ReadAliases(connection, kEntityAliases, entity));
+  if (lookup.offset < entity.document_count()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare("SELECT d.id, d.title, de.salience, de.mention_count "
+                           "FROM document_entities de JOIN documents d ON d.seq = de.document_seq "
+                           "WHERE de.entity_id = ?1 "
+                           "ORDER BY de.salience DESC, de.document_seq LIMIT ?2 OFFSET ?3"));
+    select.BindText(1, request.entity_id());
+    select.BindInt64(2, lookup.page_size);
+    select.BindInt64(3, lookup.offset);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (!has_row) break;
+      v1::EntityDocument* document = entity.add_documents();
+      document->set_document_id(std::string(select.Text(0)));
+      document->set_title(std::string(select.Text(1)));
+      document->set_salience(select.Double(2));
+      document->set_mention_count(static_cast<int32_t>(select.Int64(3)));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = lookup.offset + entity.documents_size();
+  if (entity.documents_size() > 0 && next_offset < entity.document_count()) {
+    entity.set_documents_next_page_token(EncodePageToken(next_offset, lookup.binding));
+  }
+  return entity;
 }
 
 absl::StatusOr<v1::CorpusStats> SqliteStore::Stats() {

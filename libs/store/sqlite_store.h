@@ -1,7 +1,7 @@
 // The SQLite backend of Store: one database file holding documents,
 // annotations and an FTS5 full-text index. See store.h for the contract.
 //
-// Storage layout (schema version 1, kept in PRAGMA user_version; the
+// Storage layout (schema version 2, kept in PRAGMA user_version; the
 // column order of `documents` is the one libs/store/document_row.h reads):
 //   documents      one row per document. `seq` (INTEGER PRIMARY KEY
 //                  AUTOINCREMENT, the rowid) is the ingestion sequence that
@@ -20,6 +20,12 @@
 //                  remove_diacritics 0': case-folded whole words split at
 //                  punctuation ("US-Exportkontrollen" -> us, exportkontrollen),
 //                  umlauts kept (Äpfel and Apfel stay different words).
+//   entities, document_entities, entity_names
+//                  the entities of the annotations and their corpus-wide
+//                  figures (libs/store/entity_rows.h), written by Put with
+//                  cached prepared statements; STRICT, WITHOUT ROWID.
+//                  Version 2 added them and filled them from the stored
+//                  annotations of the documents stored before.
 // Documents are never updated or deleted, so the index is written in Put and
 // needs no triggers.
 //
@@ -74,6 +80,9 @@ class SqliteStore final : public Store {
   absl::StatusOr<v1::ListDocumentsResponse> List(const v1::ListDocumentsRequest& request) override;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) override;
   absl::StatusOr<v1::CorpusStats> Stats() override;
+  absl::StatusOr<v1::ListEntitiesResponse> ListEntities(
+      const v1::ListEntitiesRequest& request) override;
+  absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request) override;
 
   class Connection;  // Internal: one sqlite3 handle, its mutex and statement cache.
 

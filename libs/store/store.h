@@ -38,6 +38,12 @@
 
 namespace korpus::store {
 
+// Most distinct entity ids one List or Search may filter by.
+inline constexpr int kMaxEntityFilters = 16;
+// Most aliases per entity in ListEntities and GetEntity responses.
+inline constexpr int kListedAliases = 5;
+inline constexpr int kEntityAliases = 100;
+
 // How Store::Write sets ingested_at: now (Put) or from the document (Import).
 enum class WriteMode { kPut, kImport };
 
@@ -54,8 +60,10 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Stores `document`, its annotations (if set) and its full-text index
-  // entries in one transaction: after a failure nothing of it is stored.
+  // Stores `document`, its annotations (if set), its full-text index
+  // entries and its entities (Annotations.entities, which update the
+  // corpus-wide entity figures ListEntities and GetEntity report) in one
+  // transaction: after a failure nothing of it is stored.
   // Idempotent by id: if a document with document.id() exists, nothing is
   // written and created is false, whatever the rest of `document` says.
   //
@@ -64,8 +72,11 @@ class Store {
   // char_count is computed from the text (in code points); zero
   // sentence/token counts are taken from the annotations.
   //
-  // INVALID_ARGUMENT if id or text is empty, if state is unknown, or if state
-  // is ANNOTATED without annotations.
+  // INVALID_ARGUMENT if id or text is empty, if state is unknown, if state
+  // is ANNOTATED without annotations, or if an entity of the annotations
+  // has an empty entity_id, an unknown type or a salience that is not a
+  // finite number. Entries with the same entity_id in one document count
+  // as one entity there (mentions added, highest salience kept).
   absl::StatusOr<PutResult> Put(const v1::Document& document) {
     return Write(document, WriteMode::kPut);
   }
@@ -86,17 +97,39 @@ class Store {
   // One page of documents, oldest first (in ingestion order), so pages are
   // stable while documents are added: walking next_page_token until it is
   // empty visits every document stored before the walk began exactly once.
-  // INVALID_ARGUMENT if page_size is outside [0, 1000] (0 means 50) or the
-  // page token is malformed or came from a request with another view.
+  // With entity_ids, only documents mentioning all of those entities.
+  // INVALID_ARGUMENT if page_size is outside [0, 1000] (0 means 50), the
+  // page token is malformed or came from a request with another view or
+  // other entity_ids, or entity_ids has an empty id or more than
+  // kMaxEntityFilters distinct ids.
   virtual absl::StatusOr<v1::ListDocumentsResponse> List(
       const v1::ListDocumentsRequest& request) = 0;
 
   // Full-text search (see ParseQuery in libs/store/query.h for the syntax):
   // whole words, case-insensitive, all terms must match. Best hits first;
   // total_size counts every match. INVALID_ARGUMENT for a malformed query,
-  // a page_size outside [0, 1000] (0 means 20), or a page token that is
-  // malformed or came from another query or view.
+  // a page_size outside [0, 1000] (0 means 20), a page token that is
+  // malformed or came from another query, view or entity_ids, or
+  // entity_ids as List rejects them. With entity_ids, only documents that
+  // also mention all of those entities match.
   virtual absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) = 0;
+
+  // The corpus's entities: every entity_id found in Annotations.entities of
+  // the stored documents, with figures over all its documents (see
+  // v1::Entity), filtered by type and case-folded name prefix, ordered by
+  // request.order_by, ties by entity_id. Each entity carries up to
+  // kListedAliases aliases and no documents. INVALID_ARGUMENT for an
+  // unknown type or order, a page_size outside [0, 1000] (0 means 50), or a
+  // page token that is malformed or came from other parameters.
+  virtual absl::StatusOr<v1::ListEntitiesResponse> ListEntities(
+      const v1::ListEntitiesRequest& request) = 0;
+
+  // One entity with up to kEntityAliases aliases and one page of the
+  // documents mentioning it (most salient first, ties in ingestion order;
+  // page_size 0 means 20). NOT_FOUND ("no entity with id 'x'") if no
+  // document mentions it; INVALID_ARGUMENT for an empty id, a bad page
+  // size or a page token from another entity.
+  virtual absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request) = 0;
 
   // Totals over the whole store.
   virtual absl::StatusOr<v1::CorpusStats> Stats() = 0;

@@ -54,11 +54,11 @@ class SqliteBackend final : public StoreBackend {
     sqlite3_close(db);
     return status;
   }
-  std::string InjectAnnotationFailureSql() const override {
-    return "CREATE TRIGGER inject_failure BEFORE INSERT ON annotations "
-           "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;";
+  std::string InjectInsertFailureSql(const std::string& table) const override {
+    return absl::StrCat("CREATE TRIGGER inject_failure BEFORE INSERT ON ", table,
+                        " BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
   }
-  std::string RemoveAnnotationFailureSql() const override {
+  std::string RemoveInsertFailureSql(const std::string& table) const override {
     return "DROP TRIGGER inject_failure";
   }
   int SchemaVersion() const override { return SqliteStore::SchemaVersion(); }
@@ -87,14 +87,15 @@ class PostgresBackend final : public StoreBackend {
   absl::Status Execute(const std::string& sql) override {
     return (*SharedPostgresServer())->Execute(sql, database_);
   }
-  std::string InjectAnnotationFailureSql() const override {
-    return "CREATE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS "
-           "$$ BEGIN RAISE EXCEPTION 'injected failure'; END $$; "
-           "CREATE TRIGGER inject_failure BEFORE INSERT ON annotations "
-           "FOR EACH ROW EXECUTE FUNCTION inject_failure();";
+  std::string InjectInsertFailureSql(const std::string& table) const override {
+    return absl::StrCat(
+        "CREATE OR REPLACE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'injected failure'; END $$; "
+        "CREATE TRIGGER inject_failure BEFORE INSERT ON ", table,
+        " FOR EACH ROW EXECUTE FUNCTION inject_failure();");
   }
-  std::string RemoveAnnotationFailureSql() const override {
-    return "DROP TRIGGER inject_failure ON annotations";
+  std::string RemoveInsertFailureSql(const std::string& table) const override {
+    return absl::StrCat("DROP TRIGGER inject_failure ON ", table);
   }
   int SchemaVersion() const override { return PostgresStore::SchemaVersion(); }
   std::string SetSchemaVersionSql(int version) const override {

@@ -29,10 +29,10 @@ class StoreBackend {
   virtual std::string Spec() const = 0;
   // Runs SQL on the storage through a connection of its own.
   virtual absl::Status Execute(const std::string& sql) = 0;
-  // SQL making every insert into `annotations` fail with "injected
-  // failure", and SQL undoing that.
-  virtual std::string InjectAnnotationFailureSql() const = 0;
-  virtual std::string RemoveAnnotationFailureSql() const = 0;
+  // SQL making every insert into `table` fail with "injected failure", and
+  // SQL undoing that.
+  virtual std::string InjectInsertFailureSql(const std::string& table) const = 0;
+  virtual std::string RemoveInsertFailureSql(const std::string& table) const = 0;
   // The schema version the backend writes, and SQL pretending the storage
   // has `version` instead.
   virtual int SchemaVersion() const = 0;

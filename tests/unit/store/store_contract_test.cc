@@ -495,7 +495,7 @@ TEST_P(StoreContractTest, RefusesANewerSchema) {
 TEST_P(StoreContractTest, AFailedPutLeavesNothingBehind) {
   // Fault injection: the annotations insert, the last write of a Put, fails
   // after the document row and its index entries have been written.
-  RawExec(backend_->InjectAnnotationFailureSql());
+  RawExec(backend_->InjectInsertFailureSql("annotations"));
   const v1::Document document =
       Annotated(MakeDocument("halb", "Halb geschrieben", "Dieser Eintrag darf nicht bleiben."));
   absl::StatusOr<PutResult> put = store_->Put(document);
@@ -507,7 +507,7 @@ TEST_P(StoreContractTest, AFailedPutLeavesNothingBehind) {
   EXPECT_THAT(SearchIds("Eintrag"), ElementsAre());
 
   // Once the fault is gone, the same document is stored as new.
-  RawExec(backend_->RemoveAnnotationFailureSql());
+  RawExec(backend_->RemoveInsertFailureSql("annotations"));
   absl::StatusOr<PutResult> retry = store_->Put(document);
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_TRUE(retry->created);
