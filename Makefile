@@ -7,7 +7,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build run test test-unit test-sanitize fuzz fuzz-smoke models eval bench clean help
+.PHONY: all setup configure build run test test-unit test-deploy test-sanitize fuzz fuzz-smoke models eval bench clean help
 
 all: build
 
@@ -15,6 +15,7 @@ help:
 	@echo "make run     install, build, start the four services on 127.0.0.1, ingest seeds/, serve until Ctrl-C"
 	@echo "make test    install, build and run the whole test suite (ctest)"
 	@echo "make build   install and build ($(BUILD_TYPE)) into $(BUILD_DIR)/"
+	@echo "make test-deploy  only the checks of deploy/ (docs/DEPLOY.md)"
 	@echo "make fuzz    run every libFuzzer target for FUZZ_SECONDS (300) each"
 	@echo "make test-sanitize  the whole suite under ASan and UBSan (build-sanitize/)"
 	@echo "make models  retrain the NLP models in models/ from ../shared/data"
@@ -55,6 +56,10 @@ test-sanitize: setup
 
 test-unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
+
+# The Kubernetes manifests and the Dockerfile, checked offline (docs/DEPLOY.md).
+test-deploy: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L deploy
 
 # The NLP models in models/ are built from ../shared/data by the project's own
 # trainer; the result is byte-identical for the same data (see docs/NLP.md).

@@ -36,13 +36,15 @@ trap 'exit 0' INT TERM
 start() {
   local name=$1 binary=$2 address=$3; shift 3
   local port_file="$RUN_DIR/$name.port"
+  # Prometheus metrics (GET /metrics) on 127.0.0.1:909N beside gRPC port 5005N.
+  local metrics="127.0.0.1:$((9040 + ${address##*:} % 100))"
   rm -f "$port_file"
-  "$BUILD_DIR/$binary" --listen="$address" --port_file="$port_file" "$@" \
+  "$BUILD_DIR/$binary" --listen="$address" --port_file="$port_file" --metrics_listen="$metrics" "$@" \
     >>"$RUN_DIR/$name.log" 2>&1 &
   local pid=$!
   pids+=("$pid")
   for _ in $(seq 1 600); do
-    [ -s "$port_file" ] && { printf '  %-10s %s  (log: %s)\n' "$name" "$address" "$RUN_DIR/$name.log"; return 0; }
+    [ -s "$port_file" ] && { printf '  %-10s %s  metrics %s  (log: %s)\n' "$name" "$address" "$metrics" "$RUN_DIR/$name.log"; return 0; }
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "korpus: $name failed to start; the end of $RUN_DIR/$name.log says:" >&2
       tail -n 5 "$RUN_DIR/$name.log" >&2
