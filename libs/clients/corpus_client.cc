@@ -59,6 +59,16 @@ absl::StatusOr<v1::CorpusStats> CorpusClient::GetStats(const CallOptions& option
   return internal::UnaryCall(*stub_, &Stub::GetStats, v1::GetStatsRequest(), options, "gateway");
 }
 
+absl::StatusOr<v1::ListEntitiesResponse> CorpusClient::ListEntities(
+    const v1::ListEntitiesRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ListEntities, request, options, "gateway");
+}
+
+absl::StatusOr<v1::Entity> CorpusClient::GetEntity(const v1::GetEntityRequest& request,
+                                                 const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::GetEntity, request, options, "gateway");
+}
+
 absl::Status CorpusClient::ExportDocuments(
     const std::function<bool(const v1::Document&)>& on_document, const CallOptions& options) const {
   return internal::ExportCall(*stub_, on_document, options, "gateway");

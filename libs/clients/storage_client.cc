@@ -36,6 +36,16 @@ absl::StatusOr<v1::CorpusStats> StorageClient::GetStats(const CallOptions& optio
   return internal::UnaryCall(*stub_, &Stub::GetStats, v1::GetStatsRequest(), options, "storage");
 }
 
+absl::StatusOr<v1::ListEntitiesResponse> StorageClient::ListEntities(
+    const v1::ListEntitiesRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ListEntities, request, options, "storage");
+}
+
+absl::StatusOr<v1::Entity> StorageClient::GetEntity(const v1::GetEntityRequest& request,
+                                                 const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::GetEntity, request, options, "storage");
+}
+
 absl::Status StorageClient::ExportDocuments(
     const std::function<bool(const v1::Document&)>& on_document, const CallOptions& options) const {
   return internal::ExportCall(*stub_, on_document, options, "storage");

@@ -26,6 +26,10 @@ class StorageClient {
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request,
                                             const CallOptions& options) const;
   absl::StatusOr<v1::CorpusStats> GetStats(const CallOptions& options) const;
+  absl::StatusOr<v1::ListEntitiesResponse> ListEntities(const v1::ListEntitiesRequest& request,
+                                                        const CallOptions& options) const;
+  absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request,
+                                       const CallOptions& options) const;
   // Streams every document, in DOCUMENT_VIEW_FULL and ingestion order, to
   // `on_document`; returning false from it stops the stream (CANCELLED).
   // `options.timeout` bounds the whole stream.

@@ -171,6 +171,29 @@ grpc::Status CorpusServiceImpl::GetStats(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status CorpusServiceImpl::ListEntities(grpc::ServerContext* context,
+                                             const v1::ListEntitiesRequest* request,
+                                             v1::ListEntitiesResponse* response) {
+  // Filters, orders, page sizes and tokens are storage's to check.
+  absl::StatusOr<v1::ListEntitiesResponse> page =
+      storage_.ListEntities(*request, StorageOptions(context));
+  if (!page.ok()) return ToGrpcStatus(FromStorage(page.status()));
+  *response = std::move(*page);
+  return grpc::Status::OK;
+}
+
+grpc::Status CorpusServiceImpl::GetEntity(grpc::ServerContext* context,
+                                          const v1::GetEntityRequest* request,
+                                          v1::Entity* response) {
+  if (request->entity_id().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("GetEntityRequest.entity_id is empty"));
+  }
+  absl::StatusOr<v1::Entity> entity = storage_.GetEntity(*request, StorageOptions(context));
+  if (!entity.ok()) return ToGrpcStatus(FromStorage(entity.status()));
+  *response = std::move(*entity);
+  return grpc::Status::OK;
+}
+
 grpc::Status CorpusServiceImpl::ExportDocuments(grpc::ServerContext* context,
                                                 const v1::ExportDocumentsRequest* request,
                                                 grpc::ServerWriter<v1::Document>* writer) {

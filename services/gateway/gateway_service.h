@@ -29,7 +29,7 @@ struct GatewayConfig {
 };
 
 // Status codes: INVALID_ARGUMENT for a malformed request (empty batch, empty
-// id or query), RESOURCE_EXHAUSTED for a batch over max_batch_articles,
+// id, entity id or query), RESOURCE_EXHAUSTED for a batch over max_batch_articles,
 // UNAVAILABLE / DEADLINE_EXCEEDED when a backend is down or too slow (the
 // message names it); a storage status on a read passes through unchanged.
 class CorpusServiceImpl final : public v1::CorpusService::Service {
@@ -54,6 +54,11 @@ class CorpusServiceImpl final : public v1::CorpusService::Service {
                       v1::SearchResponse* response) override;
   grpc::Status GetStats(grpc::ServerContext* context, const v1::GetStatsRequest* request,
                         v1::CorpusStats* response) override;
+  // Entities are storage's: forwarded like the other reads.
+  grpc::Status ListEntities(grpc::ServerContext* context, const v1::ListEntitiesRequest* request,
+                            v1::ListEntitiesResponse* response) override;
+  grpc::Status GetEntity(grpc::ServerContext* context, const v1::GetEntityRequest* request,
+                         v1::Entity* response) override;
   // Export and import are forwarded to storage as streams, bounded by the
   // caller's deadline only (a corpus takes as long as it takes).
   grpc::Status ExportDocuments(grpc::ServerContext* context,

@@ -62,6 +62,18 @@ grpc::Status StorageServiceImpl::GetStats(grpc::ServerContext* context,
   return Respond(store_.Stats(), response);
 }
 
+grpc::Status StorageServiceImpl::ListEntities(grpc::ServerContext* context,
+                                              const v1::ListEntitiesRequest* request,
+                                              v1::ListEntitiesResponse* response) {
+  return Respond(store_.ListEntities(*request), response);
+}
+
+grpc::Status StorageServiceImpl::GetEntity(grpc::ServerContext* context,
+                                           const v1::GetEntityRequest* request,
+                                           v1::Entity* response) {
+  return Respond(store_.GetEntity(*request), response);
+}
+
 grpc::Status StorageServiceImpl::ExportDocuments(grpc::ServerContext* context,
                                                  const v1::ExportDocumentsRequest* request,
                                                  grpc::ServerWriter<v1::Document>* writer) {

@@ -37,6 +37,10 @@ class StorageServiceImpl final : public v1::StorageService::Service {
   grpc::Status ImportDocuments(grpc::ServerContext* context,
                                grpc::ServerReader<v1::ImportDocumentsRequest>* reader,
                                v1::ImportDocumentsResponse* response) override;
+  grpc::Status ListEntities(grpc::ServerContext* context, const v1::ListEntitiesRequest* request,
+                            v1::ListEntitiesResponse* response) override;
+  grpc::Status GetEntity(grpc::ServerContext* context, const v1::GetEntityRequest* request,
+                         v1::Entity* response) override;
 
  private:
   store::Store& store_;
