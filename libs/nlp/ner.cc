@@ -74,6 +74,88 @@ void AppendMentions(const std::vector<int>& tags, uint32_t first_token,
 
 namespace {
 
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool Contains(const std::string_view* begin, const std::string_view* end, std::string_view word) {
+  return std::find(begin, end, word) != end;
+}
+
+// Titles, forms of address and roles that stand before a name, lower case.
+constexpr std::string_view kTitles[] = {
+    "herr", "herrn", "frau", "dr.", "dr", "prof.", "prof", "professor", "professorin",
+    "präsident", "präsidentin", "präsidenten", "kanzler", "kanzlerin", "minister", "ministerin",
+    "ministerpräsident", "ministerpräsidentin", "chef", "chefin", "ceo", "cfo", "cto",
+    "vorsitzende", "vorsitzender", "bürgermeister", "bürgermeisterin", "senator", "senatorin",
+    "abgeordnete", "abgeordneter", "gouverneur", "gouverneurin", "könig", "königin", "prinz",
+    "prinzessin", "papst", "sir", "lord", "lady", "mr.", "mrs.", "ms.", "general", "trainer",
+    "trainerin", "sprecher", "sprecherin", "gründer", "gründerin", "mitgründer", "premier",
+    "premierminister", "premierministerin", "direktor", "direktorin", "analyst", "analystin",
+};
+// Title words matched only as whole words (too short or too common as endings).
+constexpr std::string_view kWholeWordOnly[] = {
+    "herr", "herrn", "frau", "dr.", "dr", "prof.", "prof", "sir", "lord", "lady", "mr.", "mrs.",
+    "ms.", "ceo", "cfo", "cto", "general", "papst"};
+
+// Heads of organisation nouns (compound tails count: "chiphersteller").
+constexpr std::string_view kOrganisationCues[] = {
+    "unternehmen", "konzern", "firma", "firmen", "startup", "start-up", "hersteller",
+    "anbieter", "zulieferer", "betreiber", "dienstleister", "händler", "holding", "verband",
+    "verbände", "partei", "parteien", "gewerkschaft", "behörde", "ministerium", "ministerien",
+    "institut", "organisation", "agentur", "stiftung", "genossenschaft", "bank", "banken",
+    "versicherer", "sender", "verlag", "club", "klub", "verein", "autobauer", "chipentwickler",
+    "softwarehaus", "gruppe", "labor",
+};
+
+// Heads of hyphenated compounds whose first part is an organisation.
+constexpr std::string_view kOrganisationPartHeads[] = {
+    "chef", "chefin", "ceo", "cfo", "cto", "gründer", "gründerin", "mitgründer", "aktie",
+    "aktien", "aktionär", "aktionäre", "konzern", "konzerns", "vorstand", "vorstands",
+    "mitarbeiter", "mitarbeiterin", "tochter", "manager", "managerin", "sprecher", "sprecherin",
+    "zentrale", "börsengang", "umsatz", "gewinn",
+};
+
+// `lower` minus a case or plural ending when that leaves a listed word.
+bool MatchesWithEnding(std::string_view lower, const std::string_view* begin,
+                       const std::string_view* end) {
+  for (std::string_view ending : {"", "s", "es", "n", "en"}) {
+    if (!EndsWith(lower, ending) || lower.size() <= ending.size()) continue;
+    const std::string_view stem = lower.substr(0, lower.size() - ending.size());
+    for (const std::string_view* cue = begin; cue != end; ++cue) {
+      if (stem == *cue) return true;
+      // A compound's head: at least three letters before it ("chiphersteller").
+      if (stem.size() >= cue->size() + 3 && EndsWith(stem, *cue) && cue->size() >= 5) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsPersonTitle(std::string_view lower) {
+  if (Contains(std::begin(kTitles), std::end(kTitles), lower)) return true;
+  for (std::string_view title : kTitles) {
+    if (Contains(std::begin(kWholeWordOnly), std::end(kWholeWordOnly), title)) continue;
+    if (lower.size() > title.size() + 1 && EndsWith(lower, title)) {
+      return true;  // "wirtschaftsministerin", "us-präsident", "konzernchef"
+    }
+  }
+  const size_t hyphen = lower.rfind('-');  // "ex-ceo"
+  return hyphen != std::string_view::npos && hyphen + 1 < lower.size() &&
+         Contains(std::begin(kTitles), std::end(kTitles), lower.substr(hyphen + 1));
+}
+
+bool IsOrganisationCue(std::string_view lower) {
+  return MatchesWithEnding(lower, std::begin(kOrganisationCues), std::end(kOrganisationCues));
+}
+
+bool IsOrganisationPartHead(std::string_view lower) {
+  return Contains(std::begin(kOrganisationPartHeads), std::end(kOrganisationPartHeads), lower);
+}
+
+namespace {
+
 // Feature templates; the numbers are part of the model format.
 enum Template : uint64_t {
   kBias = 1, kForm, kLower, kSuffix, kPrefix, kShape, kInitialCap, kLexForm, kLexLower,
@@ -82,6 +164,7 @@ enum Template : uint64_t {
   kPrevLex, kNextLex, kHyphenFirst, kHyphenLast, kHyphenFirstGaz, kHyphenLastLex, kGazStripS,
   kCapLex, kPrevLowerShape, kNextLowerShape, kGazUpos, kLength, kPrevPhrase, kNextPhrase,
   kUposBigram, kCluster, kFineCluster, kPrevCluster, kNextCluster, kClusterShape,
+  kPrevTitle, kOrgCueBefore, kOrgCueAfter, kCueShape,
 };
 
 inline uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
@@ -139,6 +222,8 @@ struct WordInfo {
   uint32_t phrase_begin = 0, phrase_inside = 0;
   uint64_t upos = 0;       // hash of the UPOS, 0 when not given
   uint32_t cluster = 0;    // 1 + (coarse << 16 | fine); 0 when unknown
+  bool title = false;      // IsPersonTitle
+  bool org_cue = false;    // IsOrganisationCue
 };
 
 class FeatureExtractor {
@@ -166,6 +251,8 @@ class FeatureExtractor {
       info.gaz = options_.gazetteer ? gazetteer_.WordBits(words[i]) : 0;
       info.upos = options_.pos && i < upos.size() ? StableHash(upos[i]) : 0;
       info.cluster = 0;
+      info.title = options_.cues && IsPersonTitle(info.lower);
+      info.org_cue = options_.cues && IsOrganisationCue(info.lower);
       if (options_.clusters) {
         auto it = clusters_.find(absl::string_view(words[i].data(), words[i].size()));
         if (it != clusters_.end()) info.cluster = it->second + 1;
@@ -248,6 +335,27 @@ class FeatureExtractor {
       out.push_back(IntFeature(kPrevCluster, i > 0 ? info_[i - 1].cluster : 1u << 31));
       out.push_back(IntFeature(kNextCluster, i + 1 < n ? info_[i + 1].cluster : 1u << 31));
       out.push_back(Mix(StringFeature(kClusterShape, info.shape) ^ (info.cluster >> 16)));
+    }
+    if (options_.cues) {
+      // "Präsident X"; "der Konzern X", "das KI-Startup X", "Firmen wie X";
+      // "X, ein chinesisches Start-up".
+      const bool title = i > 0 && info_[i - 1].title;
+      auto cue_before = [&](size_t k) {
+        return (k > 0 && info_[k - 1].org_cue) ||
+               (k > 1 && info_[k - 2].org_cue && info_[k - 1].lower == "wie");
+      };
+      const bool org_before = cue_before(i);
+      bool org_after = false;
+      if (i + 1 < n && words[i + 1] == ",") {
+        for (size_t k = i + 2; k < n && k <= i + 5; ++k) org_after |= info_[k].org_cue;
+      }
+      if (title) out.push_back(IntFeature(kPrevTitle, 1));
+      if (org_before) out.push_back(IntFeature(kOrgCueBefore, 1));
+      if (org_after) out.push_back(IntFeature(kOrgCueAfter, 1));
+      if (title || org_before || org_after) {
+        out.push_back(Mix(StringFeature(kCueShape, info.shape) ^
+                          (uint64_t(title) | uint64_t(org_before) << 1 | uint64_t(org_after) << 2)));
+      }
     }
     // Hyphenated compounds: "Nvidia-Chip" (ORGpart), "SPD-Chef".
     const size_t hyphen = words[i].find('-');
@@ -521,6 +629,7 @@ absl::Status NerTagger::Save(const std::string& path) const {
   writer.U8(options_.pos);
   writer.U8(options_.context2);
   writer.U8(options_.clusters);
+  writer.U8(options_.cues);
   gazetteer_.Write(writer);
   std::vector<std::pair<std::string, uint32_t>> clusters(clusters_.begin(), clusters_.end());
   std::sort(clusters.begin(), clusters.end());
@@ -551,12 +660,12 @@ absl::StatusOr<NerTagger> NerTagger::Load(const std::string& model_dir, const Le
   absl::StatusOr<ModelReader> reader = ModelReader::Open(path, kMagic, kVersion);
   if (!reader.ok()) return reader.status();
   NerTagger tagger;
-  uint8_t flags[5];
+  uint8_t flags[6];
   for (uint8_t& flag : flags) {
     if (!reader->U8(flag) || flag > 1) return reader->Corrupt();
   }
   tagger.options_ = NerFeatureOptions{flags[0] == 1, flags[1] == 1, flags[2] == 1, flags[3] == 1,
-                                      flags[4] == 1};
+                                      flags[4] == 1, flags[5] == 1};
   if (!tagger.gazetteer_.Read(*reader)) return reader->Corrupt();
   uint32_t cluster_count;
   if (!reader->U32(cluster_count)) return reader->Corrupt();

@@ -75,6 +75,22 @@ struct Mention {
   EntitySubtype subtype = EntitySubtype::kNone;
 };
 
+// Closed word classes shared by the tagger's features and the entity
+// merging. `lower` is a lower-cased word.
+//
+// A title, form of address or role before a person's name: "präsident",
+// "frau", "dr.", and compounds ending in one ("wirtschaftsministerin",
+// "us-präsident", "ex-ceo").
+bool IsPersonTitle(std::string_view lower);
+// A noun naming a kind of organisation, alone or as the head of a compound,
+// in any case ending: "unternehmen", "konzerns", "ki-startups",
+// "chiphersteller", "partei". Evidence that a name next to it ("der
+// Konzern X", "Unternehmen wie X", "X, ein Start-up") is an organisation.
+bool IsOrganisationCue(std::string_view lower);
+// The head of a hyphenated compound that says its first part is an
+// organisation: "Nvidia-Chef", "Quorvex-Aktie", "Siemens-Konzern".
+bool IsOrganisationPartHead(std::string_view lower);
+
 // Appends the mentions of one sentence whose tags are `tags` (one per token,
 // tokens[first_token .. first_token + tags.size())) to `out`.
 void AppendMentions(const std::vector<int>& tags, uint32_t first_token,
@@ -88,6 +104,7 @@ struct NerFeatureOptions {
   bool pos = true;        // UPOS from the core tagger
   bool context2 = true;   // words two to the left/right
   bool clusters = true;   // word clusters learnt from unlabelled text
+  bool cues = true;       // a title before, an organisation noun before/after
 };
 
 // Word -> coarse cluster id << 16 | fine cluster id (korpus-train-ner learns
@@ -113,7 +130,7 @@ struct NerSentence {
 class NerTagger {
  public:
   static constexpr std::string_view kMagic = "KORPUS-NER\n";
-  static constexpr uint32_t kVersion = 1;
+  static constexpr uint32_t kVersion = 2;  // 2: gazetteer aliases, cue features
   static constexpr std::string_view kFileName = "de_ner.bin";
 
   // Loads <model_dir>/de_ner.bin. `lexicon` (the Pipeline's) is used for the

@@ -19,6 +19,11 @@ void NerGazetteer::AddWord(std::string_view form, uint32_t bits) {
   words_[std::string(form)] |= bits;
 }
 
+void NerGazetteer::AddAlias(std::string_view form, std::string_view canonical) {
+  if (form.empty() || canonical.empty()) return;
+  aliases_.try_emplace(std::string(form), std::string(canonical));
+}
+
 void NerGazetteer::AddPhrase(const std::vector<std::string>& words, uint32_t bits) {
   if (words.size() < 2 || words.size() > kMaxPhraseWords || bits == 0) return;
   const std::vector<std::string_view> views(words.begin(), words.end());
@@ -69,12 +74,20 @@ void NerGazetteer::Write(ModelWriter& writer) const {
     writer.Str(form);
     writer.U8(longest);
   }
+  std::vector<std::pair<std::string, std::string>> aliases(aliases_.begin(), aliases_.end());
+  std::sort(aliases.begin(), aliases.end());
+  writer.U32(static_cast<uint32_t>(aliases.size()));
+  for (const auto& [form, canonical] : aliases) {
+    writer.Str(form);
+    writer.Str(canonical);
+  }
 }
 
 bool NerGazetteer::Read(ModelReader& reader) {
   words_.clear();
   phrases_.clear();
   phrase_starts_.clear();
+  aliases_.clear();
   uint32_t count;
   if (!reader.U32(count)) return false;
   words_.reserve(count);
@@ -100,6 +113,13 @@ bool NerGazetteer::Read(ModelReader& reader) {
       return false;
     }
     phrase_starts_.emplace(form, longest);
+  }
+  if (!reader.U32(count)) return false;
+  aliases_.reserve(count);
+  std::string canonical;
+  for (uint32_t k = 0; k < count; ++k) {
+    if (!reader.Str(form) || !reader.Str(canonical)) return false;
+    aliases_.emplace(form, canonical);
   }
   return true;
 }

@@ -36,8 +36,13 @@ enum NerGazetteerBit : uint32_t {
   kGazDingPlace = 1u << 11,    // Ding [geogr.] entry translated by a capitalised English name
   kGazDingName = 1u << 12,     // other Ding entry translated by a capitalised English name
   kGazDingDeriv = 1u << 13,    // Ding adjective translated capitalised ("französisch": French)
+  // Abbreviation of a common noun, not a name: "KI" (künstliche Intelligenz),
+  // "IT", "CEO", "BIP" (Ding entries whose expansion is a common noun phrase
+  // and none a name other than a place code).
+  kGazCommonAbbrev = 1u << 14,
 };
-constexpr int kGazetteerBitCount = 14;
+constexpr int kGazetteerBitCount = 15;
+constexpr uint32_t kGazPlaceBits = kGazCountry | kGazRegion | kGazCity | kGazDingPlace;
 
 class NerGazetteer {
  public:
@@ -58,7 +63,19 @@ class NerGazetteer {
   void PhraseBits(const std::vector<std::string_view>& words, std::vector<uint32_t>& begin,
                   std::vector<uint32_t>& inside) const;
 
+  // Alias normalisation: a surface form ("USA", "Vereinigte Staaten von
+  // Amerika", "US") -> the canonical name of what it names ("Vereinigte
+  // Staaten"). Exact forms; the first canonical added for a form wins.
+  void AddAlias(std::string_view form, std::string_view canonical);
+  // The canonical name for `form`, or empty when it is no known alias. A
+  // canonical name maps to itself.
+  std::string_view Canonical(std::string_view form) const {
+    auto it = aliases_.find(absl::string_view(form.data(), form.size()));
+    return it == aliases_.end() ? std::string_view() : std::string_view(it->second);
+  }
+
   size_t word_count() const { return words_.size(); }
+  size_t alias_count() const { return aliases_.size(); }
   size_t phrase_count() const { return phrases_.size(); }
 
   // Serialisation inside another model file (sorted, so deterministic).
@@ -70,6 +87,7 @@ class NerGazetteer {
   absl::flat_hash_map<std::string, uint32_t> words_;
   absl::flat_hash_map<uint64_t, uint32_t> phrases_;  // StableHash of words joined by ' '
   absl::flat_hash_map<std::string, uint8_t> phrase_starts_;  // first word -> max length
+  absl::flat_hash_map<std::string, std::string> aliases_;
 };
 
 }  // namespace korpus::nlp

@@ -233,9 +233,73 @@ std::string StripAnnotations(const std::string& entry) {
   return squeezed;
 }
 
-absl::Status AddDing(const std::string& path, NerGazetteer& gazetteer, GazetteerStats& stats) {
+// An abbreviation as Ding writes it after its expansion: "/KI/", "/CEO/".
+// Two to six letters or digits, at least two capitals.
+bool IsAbbreviation(const std::string& s) {
+  if (s.size() < 2 || s.size() > 6) return false;
+  int capitals = 0;
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') ++capitals;
+    else if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) return false;
+  }
+  return capitals >= 2;
+}
+
+// Evidence for what an abbreviation stands for: a common noun phrase
+// ("künstliche Intelligenz", "Informationstechnik", "chief executive
+// officer") or a name ("Europäische Union", "World Health Organization").
+struct AbbreviationUse {
+  int common = 0;
+  int names = 0;
+};
+
+// Records the "/ABBR/" marks of one Ding alternative. `german`: the
+// expansion is German (a single capitalised word is common when the lexicon
+// knows it as a noun); else English (capitalised means a name). Place
+// entries (country codes such as "Kiribati /KI/") are not counted.
+void NoteAbbreviations(const std::string& alternative, bool german, bool place,
+                       const nlp::Lexicon& lexicon,
+                       std::map<std::string, AbbreviationUse>& uses) {
+  if (place) return;
+  size_t open = alternative.find('/');
+  while (open != std::string::npos) {
+    const size_t close = alternative.find('/', open + 1);
+    if (close == std::string::npos) return;
+    const std::string abbreviation = alternative.substr(open + 1, close - open - 1);
+    if (IsAbbreviation(abbreviation)) {
+      const std::string expansion = StripAnnotations(alternative.substr(0, open));
+      std::vector<std::string> words;
+      std::istringstream stream(expansion);
+      for (std::string w; stream >> w;) words.push_back(w);
+      // "die Vereinten Nationen": the article says nothing.
+      constexpr std::string_view kArticles[] = {"der", "die", "das", "den", "dem", "des", "the"};
+      while (words.size() > 1 &&
+             std::find(std::begin(kArticles), std::end(kArticles), words[0]) != std::end(kArticles)) {
+        words.erase(words.begin());
+      }
+      if (!words.empty() && words.back() != abbreviation) {
+        bool common = !nlp::StartsUpper(words[0]);
+        if (!common && german) {
+          // A German noun, or a compound ending in one ("Bruttoinlandprodukt"),
+          // not followed by a capitalised word (as in "Deutsche Bahn").
+          const nlp::Lexicon::Entry* entry = lexicon.Find(words[0]);
+          common = ((entry != nullptr && (entry->classes & nlp::kLexNoun)) ||
+                    (entry == nullptr && HasNounHead(words[0], lexicon))) &&
+                   (words.size() == 1 || !nlp::StartsUpper(words[1]));
+        }
+        AbbreviationUse& use = uses[abbreviation];
+        (common ? use.common : use.names) += 1;
+      }
+    }
+    open = alternative.find('/', close + 1);
+  }
+}
+
+absl::Status AddDing(const std::string& path, const nlp::Lexicon& lexicon,
+                     NerGazetteer& gazetteer, GazetteerStats& stats) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open dictionary ", path));
+  std::map<std::string, AbbreviationUse> abbreviations;
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
     const size_t arrow = line.find(" :: ");
@@ -243,6 +307,13 @@ absl::Status AddDing(const std::string& path, NerGazetteer& gazetteer, Gazetteer
     const std::vector<std::string> german = SplitOn(line.substr(0, arrow), " | ");
     const std::vector<std::string> english = SplitOn(line.substr(arrow + 4), " | ");
     const bool place = line.find("[geogr.]") != std::string::npos;
+    for (const auto* side : {&german, &english}) {
+      for (const std::string& group : *side) {
+        for (const std::string& alternative : SplitOn(group, "; ")) {
+          NoteAbbreviations(alternative, side == &german, place, lexicon, abbreviations);
+        }
+      }
+    }
     for (size_t g = 0; g < german.size() && g < english.size(); ++g) {
       const std::string translation = StripAnnotations(SplitOn(english[g], "; ")[0]);
       if (translation.empty() || translation[0] < 'A' || translation[0] > 'Z' ||
@@ -269,6 +340,97 @@ absl::Status AddDing(const std::string& path, NerGazetteer& gazetteer, Gazetteer
       }
     }
   }
+  // An abbreviation only ever expanded to common nouns is a common noun
+  // itself ("KI", "IT", "CEO"); one with any name expansion is not ("EU",
+  // "AI" = Amnesty International, "WHO").
+  for (const auto& [abbreviation, use] : abbreviations) {
+    if (use.common == 0 || use.names > 0) continue;
+    gazetteer.AddWord(abbreviation, nlp::kGazCommonAbbrev);
+    ++stats["ding common-noun abbreviations"];
+  }
+  return absl::OkStatus();
+}
+
+// Reads the string members of iso-codes' iso_3166-1.json, one object per
+// country: {"alpha_2": "US", "alpha_3": "USA", "name": "United States",
+// "official_name": "United States of America", ...}. The file is written
+// one member per line, without escapes, which is all this reader handles.
+absl::StatusOr<std::vector<std::map<std::string, std::string>>> ReadIsoCountries(
+    const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  std::vector<std::map<std::string, std::string>> countries;
+  for (std::string line; std::getline(in, line);) {
+    const size_t first = line.find_first_not_of(' ');
+    if (first == std::string::npos) continue;
+    if (line[first] == '{') {
+      countries.emplace_back();
+      continue;
+    }
+    if (countries.empty() || line[first] != '"') continue;
+    const size_t key_end = line.find('"', first + 1);
+    const size_t value_begin = line.find(": \"", key_end);
+    if (key_end == std::string::npos || value_begin == std::string::npos) continue;
+    const size_t value_end = line.find('"', value_begin + 3);
+    if (value_end == std::string::npos) continue;
+    countries.back()[line.substr(first + 1, key_end - first - 1)] =
+        line.substr(value_begin + 3, value_end - value_begin - 3);
+  }
+  return countries;
+}
+
+// Country aliases: every German name iso-codes gives a country (name,
+// official and common name, "Korea, Republik" also as "Republik Korea"), the
+// tail of an official name "... von Amerika" ("Amerika"), and the ISO codes,
+// all -> ICU's German display name ("Vereinigte Staaten", "China").
+absl::Status AddCountryAliases(const std::string& json, const std::string& mo,
+                               NerGazetteer& gazetteer, GazetteerStats& stats) {
+  absl::StatusOr<std::vector<std::map<std::string, std::string>>> countries = ReadIsoCountries(json);
+  if (!countries.ok()) return countries.status();
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> entries = ReadMo(mo);
+  if (!entries.ok()) return entries.status();
+  std::map<std::string, std::string> german(entries->begin(), entries->end());
+  const icu::Locale de = icu::Locale::getGerman();
+  size_t& count = stats["country aliases"];
+  auto add = [&](const std::string& form, const std::string& canonical) {
+    if (form.empty() || gazetteer.Canonical(form) == canonical) return;
+    if (!gazetteer.Canonical(form).empty()) return;  // first country wins
+    gazetteer.AddAlias(form, canonical);
+    ++count;
+  };
+  for (const auto& country : *countries) {
+    auto code = country.find("alpha_2");
+    if (code == country.end()) continue;
+    icu::UnicodeString display;
+    icu::Locale("", code->second.c_str()).getDisplayCountry(de, display);
+    const std::string canonical = ToUtf8(display);
+    if (canonical.empty() || canonical == code->second) continue;
+    add(canonical, canonical);
+  }
+  for (const auto& country : *countries) {
+    auto code = country.find("alpha_2");
+    if (code == country.end()) continue;
+    icu::UnicodeString display;
+    icu::Locale("", code->second.c_str()).getDisplayCountry(de, display);
+    const std::string canonical = ToUtf8(display);
+    if (canonical.empty() || canonical == code->second) continue;
+    for (const char* key : {"name", "official_name", "common_name"}) {
+      auto english = country.find(key);
+      if (english == country.end()) continue;
+      auto translated = german.find(english->second);
+      std::string name = translated == german.end() ? english->second : translated->second;
+      if (name.find('(') != std::string::npos) continue;
+      if (const size_t comma = name.find(", "); comma != std::string::npos) {
+        name = absl::StrCat(name.substr(comma + 2), " ", name.substr(0, comma));
+      }
+      add(name, canonical);
+      if (const size_t von = name.rfind(" von "); von != std::string::npos) {
+        add(name.substr(von + 5), canonical);
+      }
+    }
+    add(code->second, canonical);
+    if (auto alpha3 = country.find("alpha_3"); alpha3 != country.end()) add(alpha3->second, canonical);
+  }
   return absl::OkStatus();
 }
 
@@ -286,7 +448,15 @@ absl::StatusOr<nlp::NerGazetteer> BuildNerGazetteer(const GazetteerSources& sour
     if (absl::Status s = AddNameLists(sources.name_lists, gazetteer, stats); !s.ok()) return s;
   }
   if (!sources.ding.empty()) {
-    if (absl::Status s = AddDing(sources.ding, gazetteer, stats); !s.ok()) return s;
+    if (absl::Status s = AddDing(sources.ding, lexicon, gazetteer, stats); !s.ok()) return s;
+  }
+  if (!sources.iso_3166_json.empty() && !sources.iso_codes_dir.empty()) {
+    if (absl::Status s = AddCountryAliases(sources.iso_3166_json,
+                                           absl::StrCat(sources.iso_codes_dir, "/iso_3166-1.mo"),
+                                           gazetteer, stats);
+        !s.ok()) {
+      return s;
+    }
   }
   if (!sources.wordlist.empty()) {
     if (absl::Status s = AddWordlist(sources.wordlist, lexicon, gazetteer, stats); !s.ok()) return s;

@@ -32,6 +32,11 @@ struct GazetteerSources {
   // capitalised are names ("Bodensee :: Lake Constance") or, for adjectives,
   // derived from names ("französisch :: French").
   std::string ding;
+  // iso-codes' iso_3166-1.json (Debian: /usr/share/iso-codes/json/
+  // iso_3166-1.json); with iso_codes_dir's iso_3166-1.mo and ICU it gives
+  // the country aliases ("USA", "Vereinigte Staaten von Amerika" ->
+  // "Vereinigte Staaten"). Empty to skip.
+  std::string iso_3166_json;
 };
 
 // Entries added per source, for the training log and docs.

@@ -30,11 +30,14 @@ ABSL_FLAG(std::string, out, "models/de_ner.bin", "Where to write the model; empt
 ABSL_FLAG(int, cv_folds, 0, "If > 1, report k-fold cross-validation on --train first.");
 ABSL_FLAG(int, iterations, 15, "Perceptron training iterations.");
 ABSL_FLAG(int, min_feature_count, 1, "Leave out features seen in fewer training tokens.");
-ABSL_FLAG(std::string, features, "lexicon,gazetteer,pos,clusters",
+ABSL_FLAG(std::string, features, "lexicon,gazetteer,pos,clusters,cues",
           "Feature groups to use (comma-separated subset of lexicon,gazetteer,pos,context2,"
-          "clusters).");
+          "clusters,cues).");
 ABSL_FLAG(std::string, iso_codes_dir, "/usr/share/locale/de/LC_MESSAGES",
           "iso-codes' German gettext catalogues; empty to leave them out.");
+ABSL_FLAG(std::string, iso_3166_json, "/usr/share/iso-codes/json/iso_3166-1.json",
+          "iso-codes' country list, for the country aliases (with --iso_codes_dir's "
+          "iso_3166-1.mo and ICU); empty to leave them out.");
 ABSL_FLAG(std::string, wordlist, "/usr/share/dict/ngerman",
           "wngerman word list; empty to leave it out.");
 ABSL_FLAG(std::string, name_lists, "",
@@ -54,13 +57,14 @@ namespace {
 using namespace korpus;
 
 absl::StatusOr<nlp::NerFeatureOptions> ParseFeatures(const std::string& spec) {
-  nlp::NerFeatureOptions options{false, false, false, false, false};
+  nlp::NerFeatureOptions options{false, false, false, false, false, false};
   for (absl::string_view name : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
     if (name == "lexicon") options.lexicon = true;
     else if (name == "gazetteer") options.gazetteer = true;
     else if (name == "pos") options.pos = true;
     else if (name == "context2") options.context2 = true;
     else if (name == "clusters") options.clusters = true;
+    else if (name == "cues") options.cues = true;
     else return absl::InvalidArgumentError(absl::StrCat("--features: unknown group '", name, "'"));
   }
   return options;
@@ -99,6 +103,7 @@ absl::Status Run() {
   sources.icu = absl::GetFlag(FLAGS_icu);
   sources.name_lists = absl::GetFlag(FLAGS_name_lists);
   sources.ding = absl::GetFlag(FLAGS_ding);
+  sources.iso_3166_json = absl::GetFlag(FLAGS_iso_3166_json);
   train::GazetteerStats stats;
   absl::StatusOr<nlp::NerGazetteer> gazetteer = train::BuildNerGazetteer(sources, *lexicon, stats);
   if (!gazetteer.ok()) return gazetteer.status();

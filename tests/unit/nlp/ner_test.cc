@@ -128,6 +128,48 @@ TEST(NerGazetteerTest, WordsAndLongestPhrase) {
   EXPECT_EQ(begin[0] | inside[0] | begin[4], 0u);
 }
 
+TEST(NerGazetteerTest, AliasesRoundTripAndFirstCanonicalWins) {
+  NerGazetteer gazetteer;
+  gazetteer.AddAlias("Vereinigte Inseln", "Vereinigte Inseln");
+  gazetteer.AddAlias("TVL", "Vereinigte Inseln");
+  gazetteer.AddAlias("TVL", "Tuvalien");  // ignored: TVL is taken
+  gazetteer.AddWord("KI", kGazCommonAbbrev);
+  EXPECT_EQ(gazetteer.Canonical("TVL"), "Vereinigte Inseln");
+  EXPECT_EQ(gazetteer.Canonical("tvl"), "");
+  ModelWriter writer("TEST\n", 1);
+  gazetteer.Write(writer);
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "korpus-gazetteer-test.bin").string();
+  ASSERT_TRUE(writer.WriteTo(path).ok());
+  absl::StatusOr<ModelReader> reader = ModelReader::Open(path, "TEST\n", 1);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  NerGazetteer loaded;
+  ASSERT_TRUE(loaded.Read(*reader));
+  EXPECT_EQ(loaded.Canonical("TVL"), "Vereinigte Inseln");
+  EXPECT_EQ(loaded.Canonical("Vereinigte Inseln"), "Vereinigte Inseln");
+  EXPECT_EQ(loaded.WordBits("KI"), uint32_t{kGazCommonAbbrev});
+  EXPECT_EQ(loaded.alias_count(), 2u);
+  std::remove(path.c_str());
+}
+
+TEST(NerCuesTest, TitlesAndOrganisationNouns) {
+  EXPECT_TRUE(IsPersonTitle("präsident"));
+  EXPECT_TRUE(IsPersonTitle("wirtschaftsministerin"));
+  EXPECT_TRUE(IsPersonTitle("quorvex-ceo"));
+  EXPECT_FALSE(IsPersonTitle("ceos"));
+  EXPECT_FALSE(IsPersonTitle("haus"));
+  EXPECT_TRUE(IsOrganisationCue("unternehmen"));
+  EXPECT_TRUE(IsOrganisationCue("ki-startups"));
+  EXPECT_TRUE(IsOrganisationCue("chiphersteller"));
+  EXPECT_TRUE(IsOrganisationCue("konzerns"));
+  EXPECT_TRUE(IsOrganisationCue("start-up"));
+  EXPECT_FALSE(IsOrganisationCue("kunden"));
+  EXPECT_FALSE(IsOrganisationCue("präsident"));
+  EXPECT_TRUE(IsOrganisationPartHead("chef"));
+  EXPECT_TRUE(IsOrganisationPartHead("aktie"));
+  EXPECT_FALSE(IsOrganisationPartHead("regierung"));
+}
+
 // A tiny model trained on invented sentences learns them, and survives a
 // save/load round trip unchanged.
 TEST(NerTaggerTest, TrainsSavesAndLoads) {
@@ -212,6 +254,30 @@ TEST(NerModelTest, CommittedModelFindsObviousNames) {
   EXPECT_EQ(s.rows[2][4], "I-PER");
   EXPECT_EQ(s.rows[5][4], "B-LOC");
   EXPECT_EQ(s.rows[3][4], "O");
+}
+
+// The committed model's gazetteer: common-noun abbreviations from Ding
+// (not those that also abbreviate a name), country aliases from iso-codes
+// and ICU.
+TEST(NerModelTest, CommittedGazetteerKnowsAbbreviationsAndCountryAliases) {
+  const std::string dir = KORPUS_MODEL_DIR;
+  if (!std::filesystem::exists(dir + "/de_ner.bin")) GTEST_SKIP() << "no models/de_ner.bin";
+  absl::StatusOr<NerTagger> tagger = NerTagger::Load(dir);
+  ASSERT_TRUE(tagger.ok()) << tagger.status();
+  const NerGazetteer& gazetteer = tagger->gazetteer();
+  for (const char* common : {"KI", "IT", "CEO", "BIP"}) {
+    EXPECT_NE(gazetteer.WordBits(common) & kGazCommonAbbrev, 0u) << common;
+  }
+  for (const char* name : {"EU", "USA", "UNO", "WHO", "NATO", "SPD", "CDU"}) {
+    EXPECT_EQ(gazetteer.WordBits(name) & kGazCommonAbbrev, 0u) << name;
+  }
+  for (const char* us : {"USA", "US", "Vereinigte Staaten von Amerika", "Amerika"}) {
+    EXPECT_EQ(gazetteer.Canonical(us), "Vereinigte Staaten") << us;
+  }
+  EXPECT_EQ(gazetteer.Canonical("Volksrepublik China"), "China");
+  EXPECT_EQ(gazetteer.Canonical("Republik Korea"), "Südkorea");
+  EXPECT_EQ(gazetteer.Canonical("Deutschland"), "Deutschland");
+  EXPECT_EQ(gazetteer.Canonical("Berlin"), "");
 }
 
 TEST(NerCliTest, MissingModelIsNotFound) {
