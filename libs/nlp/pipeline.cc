@@ -210,7 +210,8 @@ void Pipeline::RecognizeEntities(std::string_view text, AnalyzedText& result) co
     }
     AppendMentions(ner_->Tag(forms, upos), sentence.first_token, result.tokens, result.mentions);
   }
-  result.entities = MergeMentions(text, result.tokens, result.sentences, result.mentions);
+  result.entities = MergeMentions(text, result.tokens, result.sentences, result.mentions,
+                                  EntityKnowledge{&*lexicon_, &ner_->gazetteer()});
 }
 
 AnalyzedText Pipeline::Analyze(std::string_view text) const {

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "libs/nlp/lexicon.h"
+#include "libs/nlp/ner_gazetteer.h"
 
 namespace korpus::nlp {
 namespace {
@@ -48,9 +50,32 @@ Doc Build(const std::vector<std::pair<std::string, std::string>>& sentences) {
   return doc;
 }
 
-std::vector<Entity> Merge(const Doc& doc) {
-  return MergeMentions(doc.text, doc.tokens, doc.sentences, doc.mentions);
+std::vector<Entity> Merge(const Doc& doc, const EntityKnowledge& knowledge = {}) {
+  return MergeMentions(doc.text, doc.tokens, doc.sentences, doc.mentions, knowledge);
 }
+
+// A small lexicon and gazetteer standing in for the trained ones.
+struct TestKnowledge {
+  Lexicon lexicon;
+  NerGazetteer gazetteer;
+  TestKnowledge() {
+    for (const char* noun : {"Chips", "Chip", "Wahl", "Regierung", "Brillen", "Schub", "Macht",
+                             "Modelle", "Forschung", "Aktie", "Team"}) {
+      lexicon.Add(noun, kLexNoun, noun);
+    }
+    lexicon.Add("fähige", kLexAdjectiveInflected, "fähig");
+    for (const char* abbreviation : {"KI", "IT", "CEO"}) {
+      gazetteer.AddWord(abbreviation, kGazCommonAbbrev);
+    }
+    gazetteer.AddWord("Norwegen", kGazCountry);
+    gazetteer.AddWord("Tuvalien", kGazCountry);
+    for (const char* alias : {"Tuvalien", "TV", "TVL", "Republik Tuvalien", "Vereinigte Inseln",
+                              "Inseln"}) {
+      gazetteer.AddAlias(alias, "Vereinigte Inseln");
+    }
+  }
+  EntityKnowledge get() const { return EntityKnowledge{&lexicon, &gazetteer}; }
+};
 
 const Entity* Find(const std::vector<Entity>& entities, const std::string& name) {
   for (const Entity& e : entities) {
@@ -178,7 +203,7 @@ TEST(EntitiesTest, DerivedAdjectivesJoinTheirPlaceOrAreDropped) {
   EXPECT_EQ(entities[0].mentions[1].subtype, EntitySubtype::kDeriv);
 }
 
-TEST(EntitiesTest, IdsAreStableAcrossDocumentsAndDependOnType) {
+TEST(EntitiesTest, IdsAreStableAcrossDocumentsAndIgnoreType) {
   const Doc first = Build({{"Quorvex wächst in Tromsø .", "B-ORG O O B-LOC O"}});
   const Doc second = Build({{"In Tromsø sitzt auch QUORVEX , sagt Quorvex .",
                              "O B-LOC O O B-ORG O O B-ORG O"}});
@@ -188,8 +213,8 @@ TEST(EntitiesTest, IdsAreStableAcrossDocumentsAndDependOnType) {
   EXPECT_EQ(Find(a, "Quorvex")->entity_id, Find(b, "Quorvex")->entity_id);
   EXPECT_EQ(Find(a, "Tromsø")->entity_id, Find(b, "Tromsø")->entity_id);
   EXPECT_NE(Find(a, "Quorvex")->entity_id, Find(a, "Tromsø")->entity_id);
-  EXPECT_EQ(EntityId(EntityType::kOrg, "Quorvex"), EntityId(EntityType::kOrg, "QUORVEX"));
-  EXPECT_NE(EntityId(EntityType::kOrg, "Quorvex"), EntityId(EntityType::kLoc, "Quorvex"));
+  EXPECT_EQ(EntityId("Quorvex"), EntityId("QUORVEX"));
+  EXPECT_NE(EntityId("Quorvex"), EntityId("Tromsø"));
   const std::string id = Find(a, "Quorvex")->entity_id;
   EXPECT_EQ(id.size(), 17u);
   EXPECT_EQ(id[0], 'e');
@@ -208,6 +233,167 @@ TEST(EntitiesTest, SalienceFavoursTheHeadlineAndFrequentEntities) {
   EXPECT_EQ(entities[1].canonical_name, "Halvorsen");
   EXPECT_GT(entities[1].salience, entities[2].salience);
   EXPECT_GT(entities[2].salience, 0.0);
+}
+
+TEST(EntitiesTest, ShortFormInTheHeadlineJoinsTheTitledFullNameWhateverItsTag) {
+  // The headline's "Quanz" got a wrong type; the body names him in full.
+  const Doc doc = Build({
+      {"Quorvex-Chefin trifft Quanz in Oslo", "B-ORGpart O B-OTH O B-LOC"},
+      {"Präsident Eliah Quanz empfing sie am Montag .", "O B-PER I-PER O O O O O"},
+      {"Quanz lobte das Treffen , Quanz will mehr .", "B-PER O O O O B-PER O O O"},
+  });
+  const std::vector<Entity> entities = Merge(doc);
+  const Entity* quanz = Find(entities, "Eliah Quanz");
+  ASSERT_NE(quanz, nullptr);
+  EXPECT_EQ(quanz->type, EntityType::kPer);
+  EXPECT_EQ(quanz->mentions.size(), 4u);
+  EXPECT_EQ(quanz->mentions[0].text, "Quanz");
+  EXPECT_EQ(Find(entities, "Quanz"), nullptr);
+}
+
+TEST(EntitiesTest, GivenNameAloneJoinsTheOnlyFullNameStartingWithIt) {
+  const Doc doc = Build({
+      {"Wu Tingfang sprach in Peking .", "B-PER I-PER O O B-LOC O"},
+      {"Die Gäste dankten Wu und Torben .", "O O O B-PER O B-PER O"},
+      {"Torben Ahlgrimm lachte .", "B-PER I-PER O O"},
+  });
+  const std::vector<Entity> entities = Merge(doc);
+  ASSERT_NE(Find(entities, "Wu Tingfang"), nullptr);
+  EXPECT_EQ(Find(entities, "Wu Tingfang")->mentions.size(), 2u);
+  // "Torben" (a word ending like an adjective) joins "Torben Ahlgrimm".
+  ASSERT_NE(Find(entities, "Torben Ahlgrimm"), nullptr);
+  EXPECT_EQ(Find(entities, "Torben Ahlgrimm")->mentions.size(), 2u);
+}
+
+TEST(EntitiesTest, PartMentionJoinsTheOrganisationWhateverTypeItGot) {
+  TestKnowledge knowledge;
+  const Doc doc = Build({
+      {"Der Quorvex-CEO lobte die Quorvex-Chips .", "O B-LOC O O B-LOCpart O"},
+      {"Quorvex ist ein Konzern aus Tuvalien .", "B-ORG O O O O B-LOC O"},
+  });
+  const std::vector<Entity> entities = Merge(doc, knowledge.get());
+  const Entity* quorvex = Find(entities, "Quorvex");
+  ASSERT_NE(quorvex, nullptr);
+  EXPECT_EQ(quorvex->type, EntityType::kOrg);
+  ASSERT_EQ(quorvex->mentions.size(), 3u);
+  EXPECT_EQ(quorvex->mentions[0].text, "Quorvex-CEO");
+  EXPECT_EQ(quorvex->mentions[0].subtype, EntitySubtype::kPart);
+  EXPECT_EQ(Find(entities, "Quorvex-CEO"), nullptr);
+}
+
+TEST(EntitiesTest, PartWithAPlaceInsideIsThatPlace) {
+  TestKnowledge knowledge;
+  // "TV-Regierung": the code of the invented country, tagged PER by mistake.
+  const Doc doc = Build({{"Die TV-Regierung widerspricht der Republik Tuvalien nicht .",
+                          "O B-PERpart O O B-LOC I-LOC O O"}});
+  const std::vector<Entity> entities = Merge(doc, knowledge.get());
+  ASSERT_EQ(entities.size(), 1u);
+  EXPECT_EQ(entities[0].canonical_name, "Vereinigte Inseln");
+  EXPECT_EQ(entities[0].type, EntityType::kLoc);
+  EXPECT_EQ(entities[0].mentions.size(), 2u);
+}
+
+TEST(EntitiesTest, LeadingGenitiveNameIsSplitOff) {
+  TestKnowledge knowledge;
+  const Doc doc = Build({
+      {"QUORVEX meldet Gewinne .", "B-ORG O O O"},
+      {"QUORVEXs Marten Eklund und Tuvaliens Wahl überraschten .",
+       "B-PER I-PER I-PER O B-LOC I-LOC O O"},
+      {"Eklund lächelte .", "B-PER O O"},
+      {"Quorvex-CEO Marten Eklund schwieg .", "B-PER I-PER I-PER O O"},
+  });
+  const std::vector<Entity> entities = Merge(doc, knowledge.get());
+  const Entity* quorvex = Find(entities, "QUORVEX");
+  ASSERT_NE(quorvex, nullptr);
+  EXPECT_EQ(quorvex->type, EntityType::kOrg);
+  ASSERT_EQ(quorvex->mentions.size(), 3u);
+  EXPECT_EQ(quorvex->mentions[1].text, "QUORVEXs");
+  EXPECT_EQ(quorvex->mentions[2].text, "Quorvex-CEO");
+  EXPECT_EQ(quorvex->mentions[2].subtype, EntitySubtype::kPart);
+  const Entity* eklund = Find(entities, "Marten Eklund");
+  ASSERT_NE(eklund, nullptr);
+  EXPECT_EQ(eklund->mentions.size(), 3u);
+  EXPECT_EQ(eklund->mentions[0].text, "Marten Eklund");
+  // "Tuvaliens" is the country; "Wahl" (a common noun) names nothing.
+  const Entity* country = Find(entities, "Vereinigte Inseln");
+  ASSERT_NE(country, nullptr);
+  EXPECT_EQ(country->mentions[0].text, "Tuvaliens");
+  EXPECT_EQ(entities.size(), 3u);
+}
+
+TEST(EntitiesTest, CommonNounAbbreviationsAreNotEntities) {
+  TestKnowledge knowledge;
+  const Doc doc = Build({
+      {"Die KI von Quorvex und neue KI-Chips treiben den KI-Schub .",
+       "O B-ORG O B-ORG O O B-ORGpart O O B-ORGpart O"},
+      {"KI-fähige Brillen und die IT-Forschung bleiben teuer .",
+       "B-PER I-PER O O B-ORGpart O O O"},
+      {"Der CEO schweigt .", "O B-ORG O O"},
+  });
+  const std::vector<Entity> entities = Merge(doc, knowledge.get());
+  ASSERT_EQ(entities.size(), 1u);
+  EXPECT_EQ(entities[0].canonical_name, "Quorvex");
+  // Without the gazetteer nothing is known to be common.
+  EXPECT_GT(Merge(doc).size(), 1u);
+}
+
+TEST(EntitiesTest, OrganisationContextOutvotesOtherTags) {
+  // Tagged OTH twice, but named as a company: "das Startup X", "Firmen wie
+  // X", "X, ein Chiphersteller", "X-Aktie".
+  const Doc doc = Build({
+      {"Das Startup Velmora wächst .", "O O B-OTH O O"},
+      {"Firmen wie Velmora und Quorvex investieren .", "O O B-ORG O B-ORG O O"},
+      {"Velmora , ein Chiphersteller aus Oslo , lobt die Velmora-Aktie .",
+       "B-OTH O O O O B-LOC O O O B-OTHpart O"},
+      {"Velmora plant mehr .", "B-OTH O O O"},
+  });
+  const std::vector<Entity> entities = Merge(doc);
+  const Entity* velmora = Find(entities, "Velmora");
+  ASSERT_NE(velmora, nullptr);
+  EXPECT_EQ(velmora->type, EntityType::kOrg);
+  EXPECT_EQ(velmora->mentions.size(), 5u);
+}
+
+TEST(EntitiesTest, CountryAliasesBecomeOneEntityWithTheCanonicalName) {
+  TestKnowledge knowledge;
+  const Doc doc = Build({
+      {"TVL und Tuvalien streiten , die TV-Regierung schweigt .",
+       "B-LOC O B-LOC O O O B-LOCpart O O"},
+      {"In den Vereinigten Inseln und bei tuvalischen Firmen herrscht Ruhe .",
+       "O O B-LOC I-LOC O O B-LOCderiv O O O O"},
+      {"Inseln bleiben Inseln .", "O O O O"},
+  });
+  const std::vector<Entity> entities = Merge(doc, knowledge.get());
+  ASSERT_EQ(entities.size(), 1u);
+  EXPECT_EQ(entities[0].canonical_name, "Vereinigte Inseln");
+  EXPECT_EQ(entities[0].entity_id, EntityId("Vereinigte Inseln"));
+  EXPECT_EQ(entities[0].mentions.size(), 5u);
+  EXPECT_EQ(entities[0].mentions.back().text, "tuvalischen");
+}
+
+TEST(EntitiesTest, NamesSpreadToUntaggedTokensAndCoordinations) {
+  TestKnowledge knowledge;
+  knowledge.lexicon.Add("Firmen", kLexNoun, "Firma");
+  knowledge.lexicon.Add("Partner", kLexNoun, "Partner");
+  const Doc doc = Build({
+      {"Velmora-Chips sind gefragt .", "O O O O"},
+      {"Firmen wie Quorvex und Velmora wachsen , Quorvex und Partner auch .",
+       "O O B-ORG O O O O B-ORG O O O O"},
+      {"Velmora liefert , Velmoras Kunden zahlen .", "O O O O O O O"},
+  });
+  const std::vector<Entity> entities = Merge(doc, knowledge.get());
+  const Entity* velmora = Find(entities, "Velmora");
+  ASSERT_NE(velmora, nullptr);
+  EXPECT_EQ(velmora->type, EntityType::kOrg);
+  ASSERT_EQ(velmora->mentions.size(), 4u);
+  EXPECT_EQ(velmora->mentions[0].text, "Velmora-Chips");
+  EXPECT_EQ(velmora->mentions[0].subtype, EntitySubtype::kPart);
+  EXPECT_EQ(velmora->mentions[3].text, "Velmoras");
+  // "Partner" is a word the lexicon knows: no name.
+  EXPECT_EQ(Find(entities, "Partner"), nullptr);
+  EXPECT_EQ(entities.size(), 2u);
+  // Without a lexicon nothing is added.
+  EXPECT_EQ(Merge(doc).size(), 1u);
 }
 
 TEST(EntitiesTest, NoMentionsNoEntities) {
