@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -118,6 +119,8 @@ int RunAnnotateOffline(Invocation& invocation);
 int RunNerOffline(Invocation& invocation);
 int RunExport(Invocation& invocation);
 int RunImport(Invocation& invocation);
+int RunEntities(Invocation& invocation);
+int RunEntity(Invocation& invocation);
 
 // The commands. Commands that need no gateway (such as an offline
 // `annotate FILE...` running libs/nlp in-process) are added here the same
@@ -132,12 +135,27 @@ constexpr Command kCommands[] = {
      1, -1, RunIngest},
     {"get", "ID [--view=basic|text|full]", "Show one document (default view: full).", 1, 1,
      RunGet},
-    {"list", "[--page_size=N] [--page_token=T] [--all]",
-     "List documents in ingestion order, one page (or --all pages).", 0, 0, RunList},
-    {"search", "QUERY... [--page_size=N] [--page_token=T] [--all]",
+    {"list", "[--entity=ID...] [--page_size=N] [--page_token=T] [--all]",
+     "List documents in ingestion order, one page (or --all pages); with --entity (repeated "
+     "or comma-separated), only those that mention every one of these entities.",
+     0, 0, RunList},
+    {"search", "QUERY... [--entity=ID...] [--page_size=N] [--page_token=T] [--all]",
      "Full-text search; the words are joined into one query (\"double quotes\" make a "
-     "phrase).",
+     "phrase). --entity (repeated or comma-separated) keeps only documents that also mention "
+     "every one of these entities.",
      1, -1, RunSearch},
+    {"entities",
+     "[--type=PER|ORG|LOC|OTH] [--order=documents|salience|mentions] [--prefix=NAME] "
+     "[--page_size=N] [--page_token=T] [--all]",
+     "The named entities of the corpus (people, organisations, places, other names), each "
+     "with its id, type, number of documents and mentions, total salience, canonical name and "
+     "most frequent other names. Ordered by documents (default), total salience or mentions; "
+     "--type and --prefix (case-insensitive start of the name) filter.",
+     0, 0, RunEntities},
+    {"entity", "ID [--page_size=N] [--page_token=T] [--all]",
+     "One entity: its names, counts and salience, and the documents that mention it, most "
+     "salient first (one page, or --all pages).",
+     1, 1, RunEntity},
     {"stats", "", "Corpus-wide counts.", 0, 0, RunStats},
     {"export", "[--format=jsonl|binary]",
      "Write the whole corpus to standard output: every document with its text, annotations "
@@ -200,19 +218,29 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp, bool f
 // Prints rows as columns separated by two spaces, each as wide as its widest
 // cell; the last column is not padded. Columns in `right_aligned` are
 // aligned right (numbers).
+// Width of a cell in characters (code points), so that "Köln" pads like
+// "Koln".
+size_t Width(absl::string_view text) {
+  size_t width = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;
+  }
+  return width;
+}
+
 void PrintTable(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
                 const std::vector<bool>& right_aligned) {
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()));
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
   }
   for (const auto& row : rows) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       if (i > 0) line += "  ";
       const bool last = i + 1 == row.size();
-      const std::string padding(widths[i] - row[i].size(), ' ');
+      const std::string padding(widths[i] - Width(row[i]), ' ');
       const bool right = i < right_aligned.size() && right_aligned[i];
       if (right) line += padding;
       line += row[i];
@@ -411,6 +439,7 @@ int RunList(Invocation& invocation) {
   v1::ListDocumentsRequest request;
   request.set_page_size(invocation.options.page_size);
   request.set_page_token(invocation.options.page_token);
+  for (const std::string& id : invocation.options.entity_ids) request.add_entity_ids(id);
   std::vector<std::vector<std::string>> rows = {
       {"ID", "INGESTED", "STATE", "SENTENCES", "TOKENS", "TITLE"}};
   std::string next_page_token;
@@ -432,6 +461,7 @@ int RunList(Invocation& invocation) {
     PrintTable(invocation.out, rows, {false, false, false, true, true, false});
     if (!next_page_token.empty()) {
       invocation.out << "more: korpusctl list --page_token=" << next_page_token
+                     << (invocation.options.entity_ids.empty() ? "" : " (same --entity)")
                      << " (or --all)" << std::endl;
     }
   }
@@ -446,6 +476,7 @@ int RunSearch(Invocation& invocation) {
   request.set_query(absl::StrJoin(invocation.args, " "));
   request.set_page_size(invocation.options.page_size);
   request.set_page_token(invocation.options.page_token);
+  for (const std::string& id : invocation.options.entity_ids) request.add_entity_ids(id);
   std::vector<v1::SearchHit> hits;
   int64_t total = 0;
   std::string next_page_token;
@@ -481,7 +512,150 @@ int RunSearch(Invocation& invocation) {
   }
   if (!next_page_token.empty()) {
     invocation.out << "more: korpusctl search --page_token=" << next_page_token
-                   << " (same query; or --all)\n";
+                   << " (same query" << (invocation.options.entity_ids.empty() ? "" : " and --entity")
+                   << "; or --all)\n";
+  }
+  invocation.out.flush();
+  return kExitOk;
+}
+
+// --- entities, entity ---
+
+// ENTITY_TYPE_PERSON <-> "PER", as GermEval and `annotate` name them.
+constexpr std::pair<v1::EntityType, absl::string_view> kEntityTypeNames[] = {
+    {v1::ENTITY_TYPE_PERSON, "PER"},
+    {v1::ENTITY_TYPE_ORGANIZATION, "ORG"},
+    {v1::ENTITY_TYPE_LOCATION, "LOC"},
+    {v1::ENTITY_TYPE_OTHER, "OTH"},
+};
+
+std::string EntityTypeName(v1::EntityType type) {
+  for (const auto& [value, name] : kEntityTypeNames) {
+    if (value == type) return std::string(name);
+  }
+  return "-";
+}
+
+absl::StatusOr<v1::EntityType> ParseEntityType(const std::string& text) {
+  if (text.empty()) return v1::ENTITY_TYPE_UNSPECIFIED;
+  const std::string upper = absl::AsciiStrToUpper(text);
+  for (const auto& [value, name] : kEntityTypeNames) {
+    if (name == upper) return value;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("--type=", text, " is not PER, ORG, LOC or OTH"));
+}
+
+absl::StatusOr<v1::EntityOrder> ParseEntityOrder(const std::string& text) {
+  if (text == "documents" || text.empty()) return v1::ENTITY_ORDER_DOCUMENT_COUNT;
+  if (text == "salience") return v1::ENTITY_ORDER_SALIENCE;
+  if (text == "mentions") return v1::ENTITY_ORDER_MENTION_COUNT;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--order=", text, " is not documents, salience or mentions"));
+}
+
+std::string AliasList(const v1::Entity& entity, bool with_counts) {
+  std::vector<std::string> names;
+  for (const v1::EntityAlias& alias : entity.aliases()) {
+    names.push_back(with_counts ? absl::StrCat(alias.name(), " (", alias.document_count(), ")")
+                                : alias.name());
+  }
+  return names.empty() ? "-" : absl::StrJoin(names, ", ");
+}
+
+int RunEntities(Invocation& invocation) {
+  const Command& command = *FindCommand("entities");
+  if (absl::Status status = CheckPaging(invocation.options); !status.ok()) {
+    return UsageError(invocation, command, status.message());
+  }
+  absl::StatusOr<v1::EntityType> type = ParseEntityType(invocation.options.entity_type);
+  if (!type.ok()) return UsageError(invocation, command, type.status().message());
+  absl::StatusOr<v1::EntityOrder> order = ParseEntityOrder(invocation.options.entity_order);
+  if (!order.ok()) return UsageError(invocation, command, order.status().message());
+
+  v1::ListEntitiesRequest request;
+  request.set_type(*type);
+  request.set_order_by(*order);
+  request.set_name_prefix(invocation.options.name_prefix);
+  request.set_page_size(invocation.options.page_size);
+  request.set_page_token(invocation.options.page_token);
+  std::vector<std::vector<std::string>> rows = {
+      {"ID", "TYPE", "DOCUMENTS", "MENTIONS", "SALIENCE", "NAME", "ALIASES"}};
+  int64_t total = 0;
+  std::string next_page_token;
+  do {
+    absl::StatusOr<v1::ListEntitiesResponse> page =
+        invocation.client().ListEntities(request, invocation.call());
+    if (!page.ok()) return invocation.Fail(page.status());
+    if (invocation.options.json) invocation.PrintJson(*page);
+    for (const v1::Entity& entity : page->entities()) {
+      rows.push_back({entity.entity_id(), EntityTypeName(entity.type()),
+                      absl::StrCat(entity.document_count()), absl::StrCat(entity.mention_count()),
+                      absl::StrFormat("%.2f", entity.total_salience()), entity.canonical_name(),
+                      AliasList(entity, false)});
+    }
+    total = page->total_size();
+    next_page_token = page->next_page_token();
+    request.set_page_token(next_page_token);
+  } while (invocation.options.all && !next_page_token.empty());
+  if (invocation.options.json) return kExitOk;
+
+  invocation.out << total << " entit" << (total == 1 ? "y" : "ies") << "\n";
+  if (rows.size() > 1) PrintTable(invocation.out, rows, {false, false, true, true, true, false});
+  if (!next_page_token.empty()) {
+    invocation.out << "more: korpusctl entities --page_token=" << next_page_token
+                   << " (same --type, --order and --prefix; or --all)" << std::endl;
+  }
+  invocation.out.flush();
+  return kExitOk;
+}
+
+int RunEntity(Invocation& invocation) {
+  if (absl::Status status = CheckPaging(invocation.options); !status.ok()) {
+    return UsageError(invocation, *FindCommand("entity"), status.message());
+  }
+  v1::GetEntityRequest request;
+  request.set_entity_id(invocation.args[0]);
+  request.set_page_size(invocation.options.page_size);
+  request.set_page_token(invocation.options.page_token);
+  v1::Entity entity;
+  std::string next_page_token;
+  do {
+    absl::StatusOr<v1::Entity> page = invocation.client().GetEntity(request, invocation.call());
+    if (!page.ok()) return invocation.Fail(page.status());
+    if (invocation.options.json) invocation.PrintJson(*page);
+    if (entity.entity_id().empty()) {
+      entity = *page;
+    } else {
+      entity.mutable_documents()->MergeFrom(page->documents());
+    }
+    next_page_token = page->documents_next_page_token();
+    request.set_page_token(next_page_token);
+  } while (invocation.options.all && !next_page_token.empty());
+  if (invocation.options.json) return kExitOk;
+
+  PrintTable(invocation.out,
+             {{"id:", entity.entity_id()},
+              {"name:", entity.canonical_name()},
+              {"type:", EntityTypeName(entity.type())},
+              {"documents:", absl::StrCat(entity.document_count())},
+              {"mentions:", absl::StrCat(entity.mention_count())},
+              {"salience:", absl::StrFormat("total %.2f, mean %.2f, max %.2f",
+                                            entity.total_salience(), entity.mean_salience(),
+                                            entity.max_salience())},
+              {"aliases:", AliasList(entity, true)}},
+             {});
+  if (entity.documents_size() > 0) {
+    std::vector<std::vector<std::string>> rows = {{"DOCUMENT", "SALIENCE", "MENTIONS", "TITLE"}};
+    for (const v1::EntityDocument& document : entity.documents()) {
+      rows.push_back({document.document_id(), absl::StrFormat("%.2f", document.salience()),
+                      absl::StrCat(document.mention_count()), document.title()});
+    }
+    invocation.out << "\n";
+    PrintTable(invocation.out, rows, {false, true, true, false});
+  }
+  if (!next_page_token.empty()) {
+    invocation.out << "more: korpusctl entity " << entity.entity_id()
+                   << " --page_token=" << next_page_token << " (or --all)" << std::endl;
   }
   invocation.out.flush();
   return kExitOk;
@@ -612,6 +786,28 @@ int RunHelp(Invocation& invocation) {
 }
 
 }  // namespace
+
+std::vector<std::string> RepeatedFlagValues(const std::vector<std::string>& args,
+                                            const std::string& name) {
+  std::vector<std::string> values;
+  auto add = [&values](absl::string_view value) {
+    for (absl::string_view id : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+      values.emplace_back(id);
+    }
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--") break;
+    if (!absl::ConsumePrefix(&arg, "--") && !absl::ConsumePrefix(&arg, "-")) continue;
+    if (!absl::ConsumePrefix(&arg, name)) continue;
+    if (absl::ConsumePrefix(&arg, "=")) {
+      add(arg);
+    } else if (arg.empty() && i + 1 < args.size()) {
+      add(args[++i]);
+    }
+  }
+  return values;
+}
 
 std::string CommandsHelp() {
   constexpr size_t kWidth = 80;

@@ -37,7 +37,22 @@ struct Options {
   std::string model_dir = "models";
   // export, import: jsonl or binary.
   std::string transfer_format = "jsonl";
+  // list, search: only documents that mention every one of these entities.
+  std::vector<std::string> entity_ids;
+  // entities: only this type (PER, ORG, LOC or OTH; empty for all), in this
+  // order (documents, salience or mentions), only names starting with
+  // name_prefix (case-insensitive; empty for all).
+  std::string entity_type;
+  std::string entity_order = "documents";
+  std::string name_prefix;
 };
+
+// Every value of the flag --`name` in `args` (the command line without the
+// program name), in order, each split at commas: "--entity=a --entity b,c"
+// gives {a, b, c}. Stops at a bare "--". For flags that may be repeated,
+// which absl's flags (last one wins) do not support.
+std::vector<std::string> RepeatedFlagValues(const std::vector<std::string>& args,
+                                            const std::string& name);
 
 // The list of commands with their usage, for --help.
 std::string CommandsHelp();

@@ -33,6 +33,17 @@ ABSL_FLAG(std::string, input, "text",
           "annotate: input is raw text or pre-tokenised conllu (env KORPUS_INPUT).");
 ABSL_FLAG(std::string, model_dir, "models",
           "annotate, ner: directory of the NLP model files (env KORPUS_MODEL_DIR).");
+ABSL_FLAG(std::vector<std::string>, entity, {},
+          "list, search: only documents that mention this entity (an id from `korpusctl "
+          "entities`); repeat the flag or separate ids by commas for documents mentioning all "
+          "of them (env KORPUS_ENTITY, comma-separated).");
+ABSL_FLAG(std::string, type, "",
+          "entities: only entities of this type: PER, ORG, LOC or OTH (env KORPUS_TYPE).");
+ABSL_FLAG(std::string, order, "documents",
+          "entities: order by documents, salience (total) or mentions (env KORPUS_ORDER).");
+ABSL_FLAG(std::string, prefix, "",
+          "entities: only entities whose name starts with this, case-insensitive (env "
+          "KORPUS_PREFIX).");
 
 int main(int argc, char** argv) {
   const std::string description = absl::StrCat(
@@ -60,5 +71,13 @@ int main(int argc, char** argv) {
   options.transfer_format = format.empty() ? "jsonl" : format;
   options.annotate_input = absl::GetFlag(FLAGS_input);
   options.model_dir = absl::GetFlag(FLAGS_model_dir);
+  // --entity may be repeated; absl keeps only the last, so the command line
+  // is read for all of them (the environment's value applies otherwise).
+  options.entity_ids =
+      korpus::ctl::RepeatedFlagValues(std::vector<std::string>(argv + 1, argv + argc), "entity");
+  if (options.entity_ids.empty()) options.entity_ids = absl::GetFlag(FLAGS_entity);
+  options.entity_type = absl::GetFlag(FLAGS_type);
+  options.entity_order = absl::GetFlag(FLAGS_order);
+  options.name_prefix = absl::GetFlag(FLAGS_prefix);
   return korpus::ctl::Run(args, options);
 }
