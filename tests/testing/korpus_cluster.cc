@@ -46,16 +46,27 @@ absl::StatusOr<std::unique_ptr<KorpusCluster>> KorpusCluster::Start(
   if (!ingest.ok()) return ingest.status();
   cluster->ingest_ = *std::move(ingest);
 
-  absl::StatusOr<std::unique_ptr<ServiceProcess>> annotator = ServiceProcess::Start(
-      {.binary = options.paths.annotator,
-       .args = {absl::StrCat("--model_dir=", options.paths.model_dir)},
-       .log_path = absl::StrCat(dir, "/annotator.log")});
-  if (!annotator.ok()) return annotator.status();
-  cluster->annotator_ = *std::move(annotator);
+  if (options.annotators < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ClusterOptions.annotators must be at least 1, got ", options.annotators));
+  }
+  std::string annotator_target;
+  for (int i = 0; i < options.annotators; ++i) {
+    // The first annotator's log keeps the name it always had.
+    absl::StatusOr<std::unique_ptr<ServiceProcess>> annotator = ServiceProcess::Start(
+        {.binary = options.paths.annotator,
+         .args = {absl::StrCat("--model_dir=", options.paths.model_dir)},
+         .log_path = i == 0 ? absl::StrCat(dir, "/annotator.log")
+                            : absl::StrCat(dir, "/annotator-", i + 1, ".log")});
+    if (!annotator.ok()) return annotator.status();
+    absl::StrAppend(&annotator_target, i == 0 ? "" : ",", (*annotator)->address());
+    cluster->annotators_.push_back(*std::move(annotator));
+  }
+  if (options.annotators > 1) annotator_target = absl::StrCat("ipv4:", annotator_target);
 
   ProcessSpec gateway{.binary = options.paths.gateway,
                       .args = {absl::StrCat("--ingest_address=", cluster->ingest_->address()),
-                               absl::StrCat("--annotator_address=", cluster->annotator_->address()),
+                               absl::StrCat("--annotator_address=", annotator_target),
                                absl::StrCat("--storage_address=", cluster->storage_->address())},
                       .log_path = absl::StrCat(dir, "/gateway.log")};
   gateway.args.insert(gateway.args.end(), options.gateway_args.begin(), options.gateway_args.end());

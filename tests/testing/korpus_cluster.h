@@ -34,6 +34,10 @@ struct ClusterOptions {
   // Extra arguments per service, e.g. {"--backend_timeout=2s"}.
   std::vector<std::string> gateway_args;
   std::vector<std::string> storage_args;
+  // Number of annotator processes (at least 1); with more than one the
+  // gateway balances over all of them (round robin, libs/clients/channel.h)
+  // through the target "ipv4:127.0.0.1:P1,127.0.0.1:P2,...".
+  int annotators = 1;
 };
 
 class KorpusCluster {
@@ -43,6 +47,9 @@ class KorpusCluster {
   std::string gateway_address() const { return gateway_->address(); }
   ServiceProcess& gateway() { return *gateway_; }
   ServiceProcess& storage() { return *storage_; }
+  ServiceProcess& ingest() { return *ingest_; }
+  int annotator_count() const { return static_cast<int>(annotators_.size()); }
+  ServiceProcess& annotator(int i = 0) { return *annotators_[i]; }
 
   // Stops storage with SIGTERM (it must exit cleanly).
   absl::Status StopStorage();
@@ -57,7 +64,7 @@ class KorpusCluster {
   int storage_port_ = 0;
   std::unique_ptr<ServiceProcess> storage_;
   std::unique_ptr<ServiceProcess> ingest_;
-  std::unique_ptr<ServiceProcess> annotator_;
+  std::vector<std::unique_ptr<ServiceProcess>> annotators_;
   std::unique_ptr<ServiceProcess> gateway_;
 };
 
