@@ -20,6 +20,7 @@ help:
 	@echo "make test-sanitize  the whole suite under ASan and UBSan (build-sanitize/)"
 	@echo "make models  retrain the NLP models in models/ from ../shared/data"
 	@echo "make eval    evaluate the NLP models on the held-out test sets"
+	@echo "make bench   benchmarks against their baselines: one table, $(BUILD_DIR)/bench/results.json"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
 setup:
@@ -84,6 +85,14 @@ eval: configure
 	@cmake --build $(BUILD_DIR) --target korpus-eval-ner -j$(JOBS)
 	$(BUILD_DIR)/tools/train/korpus-eval-ner --gold=../shared/data/germeval2014/NER-de-test.tsv \
 	  --models=models --json_out=$(BUILD_DIR)/eval/ner.json
+
+# Benchmarks (docs/BENCHMARKS.md): NLP stages on one core against ICU, end
+# to end with one and two annotators, serving against an echo ceiling,
+# memory, growth. Prints one table and writes $(BUILD_DIR)/bench/results.json;
+# about 10 minutes on two cores. Not part of `make test` (which runs a tiny
+# smoke run of each, label bench-smoke).
+bench: build
+	@bash bench/run.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)
