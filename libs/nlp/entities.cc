@@ -338,6 +338,8 @@ std::vector<Mention> RepairMentions(std::vector<bool>& spread_flags, std::string
       continue;
     }
     spread.try_emplace(word, m.type);
+    // "Trumps" also stands for "Trump" ("Trump-Regierung").
+    if (const std::string stem = GenitiveStem(word); stem.size() >= 3) spread.try_emplace(stem, m.type);
   }
   std::vector<bool> covered(tokens.size(), false);
   for (const Mention& m : mentions) {
@@ -489,7 +491,11 @@ std::vector<Entity> MergeMentions(std::string_view text, const std::vector<Token
         const bool listed = bare.size() == 1 &&
                             (knowledge.GazetteerBits(bare.back()) & kNameBits) != 0 &&
                             (knowledge.GazetteerBits(last) & kNameBits) == 0;
-        if (plain_keys.contains(bare_key) || listed ||
+        // Or a person's name after a title: "Präsident Trumps Entwurf".
+        const bool titled_genitive = bare.size() == 1 && item.titled &&
+                                     item.type == EntityType::kPer && bare_key.size() >= 3 &&
+                                     (knowledge.GazetteerBits(last) & kNameBits) == 0;
+        if (plain_keys.contains(bare_key) || listed || titled_genitive ||
             (bare.size() == 1 && person_surnames.contains(bare_key))) {
           item.words = std::move(bare);
           item.key = bare_key;

@@ -35,8 +35,10 @@
 //     does not otherwise name makes the mention LOC ("US-Regierung").
 //  3. Case and inflection: names are compared lower-cased ("NVIDIA" and
 //     "Nvidia"); a genitive "s" or apostrophe is dropped when the bare form
-//     is mentioned too ("Nvidias"), or is the surname of a person mentioned
-//     in full ("Huangs"); an apostrophe always ("Jonas'"); German
+//     is mentioned too ("Nvidias"), is the surname of a person mentioned
+//     in full ("Huangs"), is a listed place or name while the form is not
+//     ("Washingtons"), or follows a title ("Präsident Trumps"); an
+//     apostrophe always ("Jonas'"); German
 //     adjective endings of non-final words are ignored ("Deutschen Bank" ->
 //     "Deutsche Bank"); legal-form suffixes of organisations are ignored
 //     ("Nvidia Corp." -> "Nvidia").

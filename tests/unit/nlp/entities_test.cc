@@ -396,6 +396,20 @@ TEST(EntitiesTest, NamesSpreadToUntaggedTokensAndCoordinations) {
   EXPECT_EQ(Merge(doc).size(), 1u);
 }
 
+TEST(EntitiesTest, TitledGenitiveSpreadsToCompounds) {
+  TestKnowledge knowledge;
+  const Doc doc = Build({
+      {"Die Quanz-Regierung zögert .", "O O O O"},
+      {"Das widerspricht Präsident Quanz' früherem Plan und Kanzlerin Ahlbecks Linie .",
+       "O O O B-PER O O O O B-PER O O"},
+  });
+  const std::vector<Entity> entities = Merge(doc, knowledge.get());
+  ASSERT_NE(Find(entities, "Quanz"), nullptr);
+  EXPECT_EQ(Find(entities, "Quanz")->mentions.size(), 2u);
+  EXPECT_EQ(Find(entities, "Quanz")->mentions[0].text, "Quanz-Regierung");
+  EXPECT_NE(Find(entities, "Ahlbeck"), nullptr);
+}
+
 TEST(EntitiesTest, NoMentionsNoEntities) {
   EXPECT_TRUE(MergeMentions("", {}, {}, {}).empty());
 }
