@@ -112,9 +112,19 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
 }
 
 // A sentence fit for an article: complete (ends in . ! ? or a closing
-// quote after them) and between 5 and 60 tokens.
+// quote after them), between 5 and 60 tokens, without control characters.
 bool UsableSentence(const PoolSentence& sentence) {
   if (sentence.tokens < 5 || sentence.tokens > 60) return false;
+  // Control characters (a few GermEval sentences carry C1 controls such as
+  // U+0094 from mis-decoded quotes) would be refused by ingest.
+  for (size_t i = 0; i < sentence.text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(sentence.text[i]);
+    if (c < 0x20 || c == 0x7f) return false;
+    if (c == 0xc2 && i + 1 < sentence.text.size() &&
+        static_cast<unsigned char>(sentence.text[i + 1]) < 0xa0) {
+      return false;
+    }
+  }
   std::string_view text = sentence.text;
   while (!text.empty() && (text.back() == '"' || text.back() == ')')) text.remove_suffix(1);
   if (EndsWith(text, "“")) text.remove_suffix(3);

@@ -171,6 +171,7 @@ struct IngestRun {
   int64_t tokens = 0;    // token_count of the results
   double seconds = 0;
   std::vector<std::string> ids;  // of CREATED results
+  std::string first_rejection;   // error of the first REJECTED result
   absl::Status status;
 };
 
@@ -214,6 +215,10 @@ IngestRun Ingest(const CorpusClient& client, const CorpusGenerator& corpus, int6
                 break;
               default:
                 ++run.rejected;
+                if (run.first_rejection.empty()) {
+                  run.first_rejection = absl::StrCat("article ", result.index(), ": ",
+                                                     result.error().message());
+                }
                 break;
             }
           },
@@ -244,7 +249,8 @@ std::string Describe(const IngestRun& run) {
   return absl::StrFormat("%d articles (%d created, %d rejected), %d tokens in %.1f s: %.1f "
                          "articles/s, %.0f tokens/s",
                          run.articles, run.created, run.rejected, run.tokens, run.seconds,
-                         run.articles / run.seconds, run.tokens / run.seconds);
+                         run.articles / run.seconds, run.tokens / run.seconds) +
+         (run.first_rejection.empty() ? "" : "; first rejection: " + run.first_rejection);
 }
 
 std::shared_ptr<grpc::Channel> LoadChannel(const std::string& address) {
