@@ -319,6 +319,16 @@ class Extractor {
       }
       return SkipPastEndTag(html, "title", markup.end);
     }
+    if (name == "a") {
+      // Link text, for the boilerplate detector's link density.
+      if (!markup.closing && !markup.self_closing && link_start_ < 0) {
+        link_start_ = static_cast<int64_t>(current_.size());
+      } else if (markup.closing && link_start_ >= 0) {
+        link_bytes_ += current_.size() - static_cast<size_t>(link_start_);
+        link_start_ = -1;
+      }
+      return markup.end;
+    }
     if (name == "td" || name == "th") {
       current_ += ' ';
       return markup.end;
@@ -335,13 +345,23 @@ class Extractor {
 
   void EndBlock() {
     const bool blank = std::all_of(current_.begin(), current_.end(), IsAsciiSpace);
-    if (!blank) result_.blocks.push_back(HtmlBlock{kind_, std::move(current_)});
+    if (link_start_ >= 0) {
+      link_bytes_ += current_.size() - static_cast<size_t>(link_start_);
+      link_start_ = 0;  // the link goes on in the next block
+    }
+    if (!blank) {
+      result_.blocks.push_back(HtmlBlock{kind_, std::move(current_)});
+      result_.blocks.back().link_bytes = std::min(link_bytes_, result_.blocks.back().text.size());
+    }
     current_.clear();
+    link_bytes_ = 0;
     kind_ = HtmlBlock::Kind::kBody;
   }
 
   HtmlText result_;
   std::string current_;
+  int64_t link_start_ = -1;  // offset in current_ where an open <a> began
+  size_t link_bytes_ = 0;    // bytes of current_ inside <a> elements
   HtmlBlock::Kind kind_ = HtmlBlock::Kind::kBody;
 };
 

@@ -43,6 +43,9 @@ struct HtmlBlock {
   Kind kind = Kind::kBody;
   // Character references decoded; white space not folded; never empty.
   std::string text;
+  // Bytes of `text` inside <a> elements (link density = link_bytes /
+  // text.size(), a boilerplate signal).
+  size_t link_bytes = 0;
 };
 
 struct HtmlText {

@@ -28,6 +28,7 @@ constexpr int64_t kLongestWrappedLine = 100;
 struct Block {
   v1::ParagraphKind kind = v1::PARAGRAPH_KIND_BODY;
   std::string text;  // Cleaned, non-empty.
+  double link_density = 0;  // HTML: share of link text
 };
 
 // The cleaned paragraphs of text input (see normalizer.h, step 3).
@@ -180,8 +181,9 @@ bool LooksLikeTitle(std::string_view paragraph, size_t max_chars) {
   return false;
 }
 
-absl::StatusOr<Normalizer> Normalizer::Create(const NormalizerOptions& options,
-                                              std::shared_ptr<const LanguageIdentifier> language) {
+absl::StatusOr<Normalizer> Normalizer::Create(
+    const NormalizerOptions& options, std::shared_ptr<const LanguageIdentifier> language,
+    std::shared_ptr<const BoilerplateModel> boilerplate_model) {
   if (options.max_article_bytes == 0 || options.max_article_bytes > kLargestArticleLimit) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max_article_bytes must be between 1 and ", kLargestArticleLimit, ", not ",
@@ -193,14 +195,24 @@ absl::StatusOr<Normalizer> Normalizer::Create(const NormalizerOptions& options,
     return absl::InvalidArgumentError("NormalizerOptions limits must be positive");
   }
   if (language == nullptr) language = std::make_shared<FixedLanguageIdentifier>();
-  return Normalizer(options, std::move(language));
+  return Normalizer(options, std::move(language), std::move(boilerplate_model));
 }
 
 Normalizer::Normalizer(const NormalizerOptions& options,
-                       std::shared_ptr<const LanguageIdentifier> language)
-    : options_(options), language_(std::move(language)) {}
+                       std::shared_ptr<const LanguageIdentifier> language,
+                       std::shared_ptr<const BoilerplateModel> boilerplate_model)
+    : options_(options),
+      language_(std::move(language)),
+      boilerplate_model_(std::move(boilerplate_model)) {}
 
 absl::StatusOr<v1::Document> Normalizer::Normalize(const v1::RawArticle& article) const {
+  absl::StatusOr<NormalizedArticle> normalized = NormalizeArticle(article);
+  if (!normalized.ok()) return normalized.status();
+  return std::move(normalized->document);
+}
+
+absl::StatusOr<NormalizedArticle> Normalizer::NormalizeArticle(
+    const v1::RawArticle& article) const {
   const std::string& content = article.content();
   if (content.size() > options_.max_article_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
@@ -247,7 +259,9 @@ absl::StatusOr<v1::Document> Normalizer::Normalize(const v1::RawArticle& article
         } else if (html_block.kind == HtmlBlock::Kind::kHeading) {
           kind = v1::PARAGRAPH_KIND_HEADING;
         }
-        blocks.push_back(Block{kind, std::move(text)});
+        const double link_density =
+            html_block.text.empty() ? 0 : double(html_block.link_bytes) / html_block.text.size();
+        blocks.push_back(Block{kind, std::move(text), link_density});
       }
       // Without an <h1>, <title> is the title (often with the site's name).
       if (!have_h1) title = CleanParagraph(page.title);
@@ -291,7 +305,44 @@ absl::StatusOr<v1::Document> Normalizer::Normalize(const v1::RawArticle& article
   }
   if (!title.empty()) blocks.insert(blocks.begin(), Block{v1::PARAGRAPH_KIND_TITLE, title});
 
-  v1::Document document;
+  NormalizedArticle result;
+  if (options_.remove_boilerplate) {
+    std::vector<BoilerplateBlock> view;
+    view.reserve(blocks.size());
+    for (const Block& block : blocks) {
+      view.push_back(BoilerplateBlock{block.text, block.kind == v1::PARAGRAPH_KIND_TITLE,
+                                      block.kind == v1::PARAGRAPH_KIND_HEADING,
+                                      block.link_density});
+    }
+    const std::vector<BoilerplateDecision> decisions =
+        ClassifyBoilerplate(view, boilerplate_model_.get(), options_.boilerplate);
+    // Never remove everything: a document of furniture alone stays as it is.
+    const bool keeps_some = std::any_of(decisions.begin(), decisions.end(),
+                                        [](const BoilerplateDecision& d) { return !d.remove; });
+    std::vector<Block> kept;
+    kept.reserve(blocks.size());
+    for (size_t k = 0; k < blocks.size(); ++k) {
+      if (decisions[k].remove && keeps_some) {
+        result.removed.push_back(RemovedBlock{std::move(blocks[k].text), blocks[k].kind,
+                                              decisions[k].signals, decisions[k].points,
+                                              static_cast<int32_t>(kept.size())});
+      } else {
+        kept.push_back(std::move(blocks[k]));
+      }
+    }
+    blocks = std::move(kept);
+  }
+  {
+    std::vector<BoilerplateBlock> view;
+    view.reserve(blocks.size());
+    for (const Block& block : blocks) {
+      view.push_back(BoilerplateBlock{block.text, block.kind == v1::PARAGRAPH_KIND_TITLE,
+                                      block.kind == v1::PARAGRAPH_KIND_HEADING});
+    }
+    result.faq = FindFaq(view);
+  }
+
+  v1::Document& document = result.document;
   std::string text;
   int64_t offset = 0;
   for (const Block& block : blocks) {
@@ -318,7 +369,7 @@ absl::StatusOr<v1::Document> Normalizer::Normalize(const v1::RawArticle& article
   document.set_source_uri(article.source_uri());
   if (article.has_published_at()) *document.mutable_published_at() = article.published_at();
   *document.mutable_metadata() = article.metadata();
-  return document;
+  return result;
 }
 
 }  // namespace korpus::ingest

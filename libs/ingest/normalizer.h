@@ -34,8 +34,13 @@
 // 6. Kinds: the title is the first paragraph, PARAGRAPH_KIND_TITLE. HTML
 //    h2-h6 (and h1s after the first) are HEADING. In text, a paragraph with
 //    a body paragraph before it and any paragraph after it is a HEADING if
-//    it LooksLikeHeading. Everything else is BODY. (Boilerplate removal is
-//    a later step.)
+//    it LooksLikeHeading. Everything else is BODY.
+// 6b. Boilerplate (when remove_boilerplate): ClassifyBoilerplate
+//    (boilerplate.h) decides per paragraph; removed paragraphs leave the
+//    text and are reported in NormalizedArticle::removed. FindFaq marks FAQ
+//    questions and answers among the kept paragraphs
+//    (NormalizedArticle::faq; the Paragraph kinds stay HEADING/BODY until
+//    document.proto has FAQ kinds).
 // 7. Document: text = paragraphs joined by "\n\n"; paragraph spans and
 //    char_count in code points; content_hash = hex SHA-256 of text (which
 //    begins with the title); id = "d" + its first 24 hex digits, so the
@@ -47,11 +52,14 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "korpus/v1/document.pb.h"
+#include "libs/ingest/boilerplate.h"
 #include "libs/ingest/language_identifier.h"
 
 namespace korpus::ingest {
@@ -74,6 +82,29 @@ struct NormalizerOptions {
   // A text paragraph longer than this many code points is never taken as a
   // heading. Default 120.
   size_t max_heading_chars = 120;
+  // Remove page furniture from the text (step 6b). Default true.
+  bool remove_boilerplate = true;
+  BoilerplateOptions boilerplate;
+};
+
+// A paragraph removed as boilerplate: not in Document.text, kept here so that
+// the raw record can hold it (proposed: Document.removed).
+struct RemovedBlock {
+  std::string text;        // cleaned paragraph text
+  v1::ParagraphKind kind;  // what it would have been
+  uint32_t signals = 0;    // BoilerplateSignal bits
+  int32_t points = 0;
+  // Index into Document.paragraphs of the paragraph it stood before
+  // (paragraphs_size() when it stood at the end).
+  int32_t position = 0;
+};
+
+// Normalize()'s document plus what was removed and the FAQ structure.
+struct NormalizedArticle {
+  v1::Document document;
+  std::vector<RemovedBlock> removed;
+  // One per Document.paragraphs entry.
+  std::vector<FaqRole> faq;
 };
 
 // True for a short (<= max_chars code points) paragraph that does not end
@@ -86,9 +117,12 @@ class Normalizer {
  public:
   // INVALID_ARGUMENT if an option is zero. `language` defaults to
   // FixedLanguageIdentifier ("de").
+  // `boilerplate_model` (optional) holds paragraph fingerprints counted
+  // over the stored corpus.
   static absl::StatusOr<Normalizer> Create(
       const NormalizerOptions& options,
-      std::shared_ptr<const LanguageIdentifier> language = nullptr);
+      std::shared_ptr<const LanguageIdentifier> language = nullptr,
+      std::shared_ptr<const BoilerplateModel> boilerplate_model = nullptr);
 
   // The normalised document (id, title, text, paragraphs, language, hash,
   // char_count, source_uri, published_at, metadata; nothing else set), or
@@ -97,13 +131,18 @@ class Normalizer {
   // field, e.g. "RawArticle.content is not valid UTF-8 at byte 17".
   absl::StatusOr<v1::Document> Normalize(const v1::RawArticle& article) const;
 
+  // The same, with the removed boilerplate and the FAQ roles.
+  absl::StatusOr<NormalizedArticle> NormalizeArticle(const v1::RawArticle& article) const;
+
   const NormalizerOptions& options() const { return options_; }
 
  private:
-  Normalizer(const NormalizerOptions& options, std::shared_ptr<const LanguageIdentifier> language);
+  Normalizer(const NormalizerOptions& options, std::shared_ptr<const LanguageIdentifier> language,
+             std::shared_ptr<const BoilerplateModel> boilerplate_model);
 
   NormalizerOptions options_;
   std::shared_ptr<const LanguageIdentifier> language_;
+  std::shared_ptr<const BoilerplateModel> boilerplate_model_;
 };
 
 }  // namespace korpus::ingest
