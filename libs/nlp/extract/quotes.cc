@@ -493,9 +493,9 @@ Candidate QuoteExtractor::FindForward(uint32_t from, uint32_t limit, bool person
 
 // The subject of the verb at `verb` in a sentence starting at
 // sentence_begin: a person (or pronoun/title/spokesperson) between the last
-// comma and the verb; else, inverted, the first candidate after the verb
-// (up to limit); else the first person of the sentence before the verb;
-// else the first organisation there.
+// comma and the verb; else, inverted, the first person or organisation
+// after the verb (up to limit); else the first person of the sentence
+// before the verb; else the first organisation there.
 Candidate QuoteExtractor::FindSubject(uint32_t sentence_begin, uint32_t verb, uint32_t limit) const {
   uint32_t clause = sentence_begin;
   for (uint32_t t = verb; t > sentence_begin;) {
@@ -507,8 +507,17 @@ Candidate QuoteExtractor::FindSubject(uint32_t sentence_begin, uint32_t verb, ui
   }
   Candidate c = FindForward(clause, verb, /*persons_only=*/true);
   if (c.found) return c;
-  c = FindForward(verb + 1, std::min<uint32_t>(limit, verb + 10), /*persons_only=*/false);
-  if (c.found) return c;
+  // Inverted: a person or organisation right after the verb; a place there
+  // is more often the object ("beschrieb Chinas Schritt").
+  for (uint32_t t = verb + 1; t < std::min<uint32_t>(limit, verb + 10) && !IsStop(t); ++t) {
+    c = CandidateAt(t, limit);
+    if (!c.found) continue;
+    if (c.person_like || (c.entity >= 0 && TypeOf(c.entity) == EntityType::kOrg)) return c;
+    if (c.entity >= 0) {
+      const MentionRef* m = MentionAt(c.entity, t);
+      if (m != nullptr) t = m->first_token + m->token_count - 1;
+    }
+  }
   Candidate org;
   for (uint32_t t = sentence_begin; t < verb; ++t) {
     Candidate d = CandidateAt(t, verb);

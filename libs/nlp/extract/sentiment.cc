@@ -255,11 +255,13 @@ DocumentSentiment AnalyzeSentiment(std::string_view text, const AnalyzedText& an
     s.label = LabelOf(s.score, options.neutral_band);
     s.polar_words = polar;
     result.sentences.push_back(s);
-    document_sum += sum;
-    if (polar > 0) ++polar_sentences;
+    if (polar > 0) {
+      document_sum += s.score;
+      ++polar_sentences;
+    }
     result.document.polar_words += polar;
   }
-  result.document.score = std::tanh(document_sum / std::sqrt(std::max(1, polar_sentences)));
+  result.document.score = polar_sentences > 0 ? document_sum / polar_sentences : 0;
   result.document.label = LabelOf(result.document.score, options.neutral_band);
   (void)text;
   return result;

@@ -24,9 +24,9 @@
 //   ("Wir mögen das nicht"); a shifting verb ("beenden", "aufhören")
 //   flips the polar words of its clause before it ("Die Krise ist
 //   beendet"). Clauses end at , ; : and at aber/doch/sondern/jedoch.
-// - sentence score = tanh(sum); document score = tanh(sum over sentences /
-//   sqrt(number of sentences with a polar word)). A score within
-//   +/- options.neutral_band is kNeutral.
+// - sentence score = tanh(sum); document score = the mean score of the
+//   sentences with a polar word (a sum would saturate on long articles).
+//   A score within +/- options.neutral_band is kNeutral.
 // Linear in the number of words. Thread-safety: SentimentLexicon is
 // immutable after Load(); AnalyzeSentiment is a pure function.
 #ifndef KORPUS_LIBS_NLP_EXTRACT_SENTIMENT_H_

@@ -54,7 +54,9 @@ TEST(StoryVectorTest, NormalisedAndSortedByKey) {
   double norm = 0;
   for (size_t k = 0; k < v.terms.size(); ++k) {
     norm += v.terms[k].weight * v.terms[k].weight;
-    if (k > 0) EXPECT_LT(v.terms[k - 1].key, v.terms[k].key);
+    if (k > 0) {
+      EXPECT_LT(v.terms[k - 1].key, v.terms[k].key);
+    }
   }
   EXPECT_NEAR(norm, 1.0, 1e-9);
   EXPECT_NEAR(Cosine(v, v), 1.0, 1e-9);
