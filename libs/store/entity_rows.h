@@ -16,7 +16,8 @@
 //   document_entities  one row per (document, entity): document_seq,
 //                      entity_id, salience, mention_count; primary key
 //                      (document_seq, entity_id), indexed by (entity_id,
-//                      document_seq) for entity filters and GetEntity.
+//                      document_seq) with salience and mention_count
+//                      (covering) for entity filters and GetEntity.
 //   entity_names       one row per (entity, name): document_count (documents
 //                      naming the entity so, as canonical name or alias)
 //                      and canonical_count (documents whose canonical name

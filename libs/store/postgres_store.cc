@@ -101,7 +101,10 @@ CREATE TABLE document_entities (
   mention_count bigint NOT NULL,
   PRIMARY KEY (document_seq, entity_id)
 );
-CREATE INDEX document_entities_by_entity ON document_entities (entity_id, document_seq);
+-- Index-only scans for entity filters (in ingestion order) and GetEntity's
+-- pages (sorted by salience).
+CREATE INDEX document_entities_by_entity
+  ON document_entities (entity_id, document_seq) INCLUDE (salience, mention_count);
 CREATE TABLE entity_names (
   entity_id text NOT NULL,
   name text NOT NULL,
@@ -1041,10 +1044,14 @@ absl::StatusOr<v1::Entity> PostgresStore::GetEntity(const v1::GetEntityRequest& 
   if (lookup.offset < entity.document_count()) {
     KORPUS_ASSIGN_OR_RETURN(
         Result page,
-        connection->Exec("SELECT d.id, d.title, de.salience, de.mention_count "
-                         "FROM document_entities de JOIN documents d ON d.seq = de.document_seq "
-                         "WHERE de.entity_id = $1 "
-                         "ORDER BY de.salience DESC, de.document_seq LIMIT $2 OFFSET $3",
+        // The page is cut from the entity's index entries first; only its
+        // documents are read.
+        connection->Exec("SELECT d.id, d.title, p.salience, p.mention_count FROM "
+                         "(SELECT document_seq, salience, mention_count FROM document_entities "
+                         "WHERE entity_id = $1 ORDER BY salience DESC, document_seq "
+                         "LIMIT $2 OFFSET $3) p "
+                         "JOIN documents d ON d.seq = p.document_seq "
+                         "ORDER BY p.salience DESC, p.document_seq",
                          Params()
                              .Text(request.entity_id())
                              .Int(lookup.page_size)

@@ -436,7 +436,10 @@ CREATE TABLE document_entities (
   mention_count INTEGER NOT NULL,
   PRIMARY KEY (document_seq, entity_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX document_entities_by_entity ON document_entities (entity_id, document_seq);
+-- Covering for entity filters (in ingestion order) and GetEntity's pages
+-- (sorted by salience without visiting the table).
+CREATE INDEX document_entities_by_entity
+  ON document_entities (entity_id, document_seq, salience, mention_count);
 CREATE TABLE entity_names (
   entity_id TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -846,10 +849,14 @@ absl::StatusOr<v1::Entity> SqliteStore::GetEntity(const v1::GetEntityRequest& re
   if (lookup.offset < entity.document_count()) {
     KORPUS_ASSIGN_OR_RETURN(
         Statement select,
-        connection.Prepare("SELECT d.id, d.title, de.salience, de.mention_count "
-                           "FROM document_entities de JOIN documents d ON d.seq = de.document_seq "
-                           "WHERE de.entity_id = ?1 "
-                           "ORDER BY de.salience DESC, de.document_seq LIMIT ?2 OFFSET ?3"));
+        // The page is cut from the entity's index entries first; only its
+        // documents are read.
+        connection.Prepare("SELECT d.id, d.title, p.salience, p.mention_count FROM "
+                           "(SELECT document_seq, salience, mention_count FROM document_entities "
+                           "WHERE entity_id = ?1 ORDER BY salience DESC, document_seq "
+                           "LIMIT ?2 OFFSET ?3) p "
+                           "JOIN documents d ON d.seq = p.document_seq "
+                           "ORDER BY p.salience DESC, p.document_seq"));
     select.BindText(1, request.entity_id());
     select.BindInt64(2, lookup.page_size);
     select.BindInt64(3, lookup.offset);
