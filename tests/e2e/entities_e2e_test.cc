@@ -431,6 +431,9 @@ TEST_F(EntitiesEndToEndTest, KorpusctlListsEntitiesAndFiltersWithRepeatedFlags) 
   }
   EXPECT_THAT(Korpusctl(absl::StrCat("--json entity ", top.entity_id())),
               HasSubstr(absl::StrCat("\"entity_id\":\"", top.entity_id(), "\"")));
+  // `get` shows a document's entities with the ids the other commands take.
+  EXPECT_THAT(Korpusctl(absl::StrCat("get ", *expected_.at(top.entity_id()).documents.begin())),
+              HasSubstr(top.entity_id()));
 
   // --entity repeated and comma-separated: all must be mentioned.
   for (const auto& [other, expected] : expected_) {

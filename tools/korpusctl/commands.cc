@@ -352,6 +352,40 @@ int RunIngest(Invocation& invocation) {
   return rejected == 0 && unreadable == 0 ? kExitOk : kExitFailed;
 }
 
+// --- entity types ---
+
+// ENTITY_TYPE_PERSON <-> "PER", as GermEval and `annotate` name them.
+constexpr std::pair<v1::EntityType, absl::string_view> kEntityTypeNames[] = {
+    {v1::ENTITY_TYPE_PERSON, "PER"},
+    {v1::ENTITY_TYPE_ORGANIZATION, "ORG"},
+    {v1::ENTITY_TYPE_LOCATION, "LOC"},
+    {v1::ENTITY_TYPE_OTHER, "OTH"},
+};
+
+std::string EntityTypeName(v1::EntityType type) {
+  for (const auto& [value, name] : kEntityTypeNames) {
+    if (value == type) return std::string(name);
+  }
+  return "-";
+}
+
+absl::StatusOr<v1::EntityType> ParseEntityType(const std::string& text) {
+  if (text.empty()) return v1::ENTITY_TYPE_UNSPECIFIED;
+  const std::string upper = absl::AsciiStrToUpper(text);
+  for (const auto& [value, name] : kEntityTypeNames) {
+    if (name == upper) return value;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("--type=", text, " is not PER, ORG, LOC or OTH"));
+}
+
+absl::StatusOr<v1::EntityOrder> ParseEntityOrder(const std::string& text) {
+  if (text == "documents" || text.empty()) return v1::ENTITY_ORDER_DOCUMENT_COUNT;
+  if (text == "salience") return v1::ENTITY_ORDER_SALIENCE;
+  if (text == "mentions") return v1::ENTITY_ORDER_MENTION_COUNT;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--order=", text, " is not documents, salience or mentions"));
+}
+
 // --- get ---
 
 int RunGet(Invocation& invocation) {
@@ -417,6 +451,19 @@ int RunGet(Invocation& invocation) {
       }
       invocation.out << absl::StrFormat("%4d  %s\n", i + 1, absl::StrJoin(tokens, " | "));
     }
+  }
+  if (annotations.entities_size() > 0) {
+    // Their ids are what `korpusctl entity` and --entity take.
+    invocation.out << "\nentities (most salient first):\n";
+    std::vector<std::vector<std::string>> rows = {
+        {"ENTITY", "TYPE", "SALIENCE", "MENTIONS", "NAME", "ALIASES"}};
+    for (const v1::DocumentEntity& entity : annotations.entities()) {
+      rows.push_back({entity.entity_id(), EntityTypeName(entity.type()),
+                      absl::StrFormat("%.2f", entity.salience()),
+                      absl::StrCat(entity.mentions_size()), entity.canonical_name(),
+                      entity.aliases().empty() ? "-" : absl::StrJoin(entity.aliases(), ", ")});
+    }
+    PrintTable(invocation.out, rows, {false, false, true, true, false, false});
   }
   invocation.out.flush();
   return kExitOk;
@@ -520,38 +567,6 @@ int RunSearch(Invocation& invocation) {
 }
 
 // --- entities, entity ---
-
-// ENTITY_TYPE_PERSON <-> "PER", as GermEval and `annotate` name them.
-constexpr std::pair<v1::EntityType, absl::string_view> kEntityTypeNames[] = {
-    {v1::ENTITY_TYPE_PERSON, "PER"},
-    {v1::ENTITY_TYPE_ORGANIZATION, "ORG"},
-    {v1::ENTITY_TYPE_LOCATION, "LOC"},
-    {v1::ENTITY_TYPE_OTHER, "OTH"},
-};
-
-std::string EntityTypeName(v1::EntityType type) {
-  for (const auto& [value, name] : kEntityTypeNames) {
-    if (value == type) return std::string(name);
-  }
-  return "-";
-}
-
-absl::StatusOr<v1::EntityType> ParseEntityType(const std::string& text) {
-  if (text.empty()) return v1::ENTITY_TYPE_UNSPECIFIED;
-  const std::string upper = absl::AsciiStrToUpper(text);
-  for (const auto& [value, name] : kEntityTypeNames) {
-    if (name == upper) return value;
-  }
-  return absl::InvalidArgumentError(absl::StrCat("--type=", text, " is not PER, ORG, LOC or OTH"));
-}
-
-absl::StatusOr<v1::EntityOrder> ParseEntityOrder(const std::string& text) {
-  if (text == "documents" || text.empty()) return v1::ENTITY_ORDER_DOCUMENT_COUNT;
-  if (text == "salience") return v1::ENTITY_ORDER_SALIENCE;
-  if (text == "mentions") return v1::ENTITY_ORDER_MENTION_COUNT;
-  return absl::InvalidArgumentError(
-      absl::StrCat("--order=", text, " is not documents, salience or mentions"));
-}
 
 std::string AliasList(const v1::Entity& entity, bool with_counts) {
   std::vector<std::string> names;
