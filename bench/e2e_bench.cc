@@ -19,6 +19,7 @@
 //     of --growth (cumulative, one cluster), measuring that step's ingest
 //     rate and Search at that size.
 #include <signal.h>
+#include <unistd.h>
 
 #include <grpcpp/grpcpp.h>
 
@@ -27,6 +28,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -53,7 +55,9 @@
 ABSL_FLAG(int, articles, 2000, "Articles streamed in phase 1 (one annotator).");
 ABSL_FLAG(int, streams, 4, "Concurrent StreamIngestDocuments calls while ingesting.");
 ABSL_FLAG(int, latency_articles, 200, "Fresh articles ingested one at a time for the latency.");
-ABSL_FLAG(int, concurrency, 16, "Calls in flight in the serving benchmark.");
+ABSL_FLAG(int, concurrency, 32, "Calls in flight in the serving benchmark.");
+ABSL_FLAG(int, channels, 4,
+          "Client connections the serving load is spread over (slot i uses connection i mod N).");
 ABSL_FLAG(absl::Duration, serve_duration, absl::Seconds(10), "Measured time per serving run.");
 ABSL_FLAG(absl::Duration, serve_warmup, absl::Seconds(2), "Warm-up per serving run.");
 ABSL_FLAG(std::vector<std::string>, growth, std::vector<std::string>({"500", "2000", "8000", "10000"}),
@@ -97,6 +101,24 @@ int64_t ProcStatusKb(pid_t pid, const std::string& field) {
     }
   }
   return -1;
+}
+
+// User + system CPU seconds a process has used so far (/proc/<pid>/stat),
+// or -1.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in(pid == 0 ? std::string("/proc/self/stat") : absl::StrCat("/proc/", pid, "/stat"));
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name (which may contain spaces) in parentheses.
+  const size_t close = content.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::vector<std::string> fields = absl::StrSplit(content.substr(close + 2), ' ');
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after ')'.
+  int64_t utime = 0, stime = 0;
+  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
+      !absl::SimpleAtoi(fields[12], &stime)) {
+    return -1;
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // A tiny JSON writer: enough for flat objects of numbers, strings and
@@ -256,8 +278,22 @@ std::string Describe(const IngestRun& run) {
 std::shared_ptr<grpc::Channel> LoadChannel(const std::string& address) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(64 << 20);
+  // Its own connection, not one shared with the other channels to the
+  // same address (gRPC shares subchannels between channels by default).
+  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
 }
+
+// --channels stubs on separate connections.
+template <typename Service>
+std::vector<std::unique_ptr<typename Service::Stub>> Stubs(const std::string& address) {
+  std::vector<std::unique_ptr<typename Service::Stub>> stubs;
+  for (int i = 0; i < std::max(1, absl::GetFlag(FLAGS_channels)); ++i) {
+    stubs.push_back(Service::NewStub(LoadChannel(address)));
+  }
+  return stubs;
+}
+
 
 LoadOptions ServeOptions(absl::Duration duration) {
   return {.concurrency = absl::GetFlag(FLAGS_concurrency),
@@ -265,16 +301,19 @@ LoadOptions ServeOptions(absl::Duration duration) {
           .warmup = absl::GetFlag(FLAGS_serve_warmup)};
 }
 
-LoadResult LoadGetDocument(v1::CorpusService::Stub& stub, const std::vector<std::string>& ids,
+using CorpusStubs = std::vector<std::unique_ptr<v1::CorpusService::Stub>>;
+
+LoadResult LoadGetDocument(const CorpusStubs& stubs, const std::vector<std::string>& ids,
                            v1::DocumentView view, const LoadOptions& options) {
   // Random ids in a fixed order: the same sequence on every run.
   std::vector<std::string> order = ids;
   std::shuffle(order.begin(), order.end(), std::mt19937_64(42));
   return RunClosedLoop(
       options, UnaryCaller<v1::GetDocumentRequest, v1::Document>(
-                   [&stub](grpc::ClientContext* c, const v1::GetDocumentRequest* q,
-                           v1::Document* r, std::function<void(grpc::Status)> done) {
-                     stub.async()->GetDocument(c, q, r, std::move(done));
+                   [&stubs](int slot, grpc::ClientContext* c, const v1::GetDocumentRequest* q, v1::Document* r,
+                          std::function<void(grpc::Status)> done) {
+                     stubs[static_cast<size_t>(slot) % stubs.size()]->async()->GetDocument(
+                         c, q, r, std::move(done));
                    },
                    [&order, view](int64_t n, v1::GetDocumentRequest& q) {
                      q.set_id(order[static_cast<size_t>(n) % order.size()]);
@@ -283,13 +322,14 @@ LoadResult LoadGetDocument(v1::CorpusService::Stub& stub, const std::vector<std:
                    options.concurrency, options.call_timeout));
 }
 
-LoadResult LoadSearch(v1::CorpusService::Stub& stub, const std::vector<std::string>& words,
+LoadResult LoadSearch(const CorpusStubs& stubs, const std::vector<std::string>& words,
                       const LoadOptions& options) {
   return RunClosedLoop(
       options, UnaryCaller<v1::SearchRequest, v1::SearchResponse>(
-                   [&stub](grpc::ClientContext* c, const v1::SearchRequest* q,
-                           v1::SearchResponse* r, std::function<void(grpc::Status)> done) {
-                     stub.async()->Search(c, q, r, std::move(done));
+                   [&stubs](int slot, grpc::ClientContext* c, const v1::SearchRequest* q, v1::SearchResponse* r,
+                          std::function<void(grpc::Status)> done) {
+                     stubs[static_cast<size_t>(slot) % stubs.size()]->async()->Search(
+                         c, q, r, std::move(done));
                    },
                    [&words](int64_t n, v1::SearchRequest& q) {
                      q.set_query(words[static_cast<size_t>(n) % words.size()]);
@@ -298,12 +338,14 @@ LoadResult LoadSearch(v1::CorpusService::Stub& stub, const std::vector<std::stri
                    options.concurrency, options.call_timeout));
 }
 
-LoadResult LoadEcho(EchoService::Stub& stub, const LoadOptions& options) {
+LoadResult LoadEcho(const std::vector<std::unique_ptr<EchoService::Stub>>& stubs,
+                    const LoadOptions& options) {
   return RunClosedLoop(
       options, UnaryCaller<EchoRequest, EchoResponse>(
-                   [&stub](grpc::ClientContext* c, const EchoRequest* q, EchoResponse* r,
-                           std::function<void(grpc::Status)> done) {
-                     stub.async()->Echo(c, q, r, std::move(done));
+                   [&stubs](int slot, grpc::ClientContext* c, const EchoRequest* q, EchoResponse* r,
+                          std::function<void(grpc::Status)> done) {
+                     stubs[static_cast<size_t>(slot) % stubs.size()]->async()->Echo(
+                         c, q, r, std::move(done));
                    },
                    // A document id's size, as GetDocument's request carries.
                    [](int64_t n, EchoRequest& q) { q.set_payload("d0123456789abcdef01234567"); },
@@ -313,6 +355,31 @@ LoadResult LoadEcho(EchoService::Stub& stub, const LoadOptions& options) {
 struct Services {
   std::vector<std::pair<std::string, ServiceProcess*>> list;
 };
+
+// CPU seconds of each service (in ServicesOf order), then of this
+// process (the client) last.
+std::vector<double> CpuSnapshot(const Services& services) {
+  std::vector<double> cpu;
+  for (const auto& [name, process] : services.list) cpu.push_back(CpuSeconds(process->pid()));
+  cpu.push_back(CpuSeconds(0));
+  return cpu;
+}
+
+// CPU seconds used per unit of work between two snapshots, per process.
+void WriteCpu(Json& json, const std::string& key, const Services& services,
+              const std::vector<double>& before, const std::vector<double>& after, double units,
+              const std::string& unit) {
+  json.Open(key).String("per", unit);
+  std::string line = absl::StrCat("CPU ms per ", unit, ":");
+  for (size_t i = 0; i <= services.list.size(); ++i) {
+    const std::string name = i < services.list.size() ? services.list[i].first : "client";
+    const double ms = units > 0 ? (after[i] - before[i]) * 1000 / units : 0;
+    json.Number(name, ms);
+    absl::StrAppend(&line, absl::StrFormat(" %s %.3f", name, ms));
+  }
+  json.Close();
+  Progress(line);
+}
 
 Services ServicesOf(KorpusCluster& cluster) {
   Services s;
@@ -364,6 +431,7 @@ int Run() {
       .Int("articles", articles)
       .Int("streams", streams)
       .Int("concurrency", absl::GetFlag(FLAGS_concurrency))
+      .Int("channels", absl::GetFlag(FLAGS_channels))
       .Number("serve_seconds", absl::ToDoubleSeconds(absl::GetFlag(FLAGS_serve_duration)))
       .Int("tokens_per_article_target", absl::GetFlag(FLAGS_tokens));
   json.OpenArray("query_words");
@@ -387,13 +455,17 @@ int Run() {
     const CorpusClient client(MakeChannel((*cluster)->gateway_address()));
 
     Progress(absl::StrCat("ingesting ", articles, " articles over ", streams, " streams"));
+    const std::vector<double> cpu_before_ingest = CpuSnapshot(services);
     const IngestRun ingest = Ingest(client, *corpus, 0, articles, streams);
+    const std::vector<double> cpu_after_ingest = CpuSnapshot(services);
     Progress(Describe(ingest));
     if (!ingest.status.ok() || ingest.created == 0) {
       Progress(absl::StrCat("ingest failed: ", ingest.status.ToString()));
       return 1;
     }
     WriteIngest(json, "e2e_1_annotator", ingest);
+    WriteCpu(json, "e2e_1_annotator_cpu_ms", services, cpu_before_ingest, cpu_after_ingest,
+             static_cast<double>(ingest.articles), "article");
 
     // Latency: one fresh article per unary call, one after the other.
     const int latency_articles = absl::GetFlag(FLAGS_latency_articles);
@@ -425,14 +497,22 @@ int Run() {
 
     // Phase 2: serving, and the echo ceiling in the same run.
     Progress("phase 2: serving");
-    auto stub = v1::CorpusService::NewStub(LoadChannel((*cluster)->gateway_address()));
+    const CorpusStubs stubs = Stubs<v1::CorpusService>((*cluster)->gateway_address());
     const LoadOptions serve = ServeOptions(absl::GetFlag(FLAGS_serve_duration));
-    const LoadResult get_basic = LoadGetDocument(*stub, ingest.ids, v1::DOCUMENT_VIEW_BASIC, serve);
+    std::vector<double> cpu[4];
+    cpu[0] = CpuSnapshot(services);
+    const LoadResult get_basic = LoadGetDocument(stubs, ingest.ids, v1::DOCUMENT_VIEW_BASIC, serve);
+    cpu[1] = CpuSnapshot(services);
     Progress("GetDocument BASIC: " + Describe(get_basic));
-    const LoadResult get_full = LoadGetDocument(*stub, ingest.ids, v1::DOCUMENT_VIEW_FULL, serve);
+    const LoadResult get_full = LoadGetDocument(stubs, ingest.ids, v1::DOCUMENT_VIEW_FULL, serve);
+    cpu[2] = CpuSnapshot(services);
     Progress("GetDocument FULL: " + Describe(get_full));
-    const LoadResult search = LoadSearch(*stub, words, serve);
+    const LoadResult search = LoadSearch(stubs, words, serve);
+    cpu[3] = CpuSnapshot(services);
     Progress("Search: " + Describe(search));
+    // Warm-up calls are counted in the CPU but not in `calls`: an estimate.
+    const double serve_share = absl::ToDoubleSeconds(serve.duration) /
+                               absl::ToDoubleSeconds(serve.duration + serve.warmup);
 
     std::vector<int64_t> hwm;
     for (const auto& [name, process] : services.list) {
@@ -445,9 +525,15 @@ int Run() {
       Progress(absl::StrCat("cannot start the echo server: ", echo.status().ToString()));
       return 1;
     }
-    auto echo_stub = EchoService::NewStub(LoadChannel((*echo)->address()));
-    const LoadResult echo_result = LoadEcho(*echo_stub, serve);
+    const auto echo_stubs = Stubs<EchoService>((*echo)->address());
+    const double echo_cpu_before = CpuSeconds((*echo)->pid()), self_before = CpuSeconds(0);
+    const LoadResult echo_result = LoadEcho(echo_stubs, serve);
+    const double echo_calls = echo_result.calls / serve_share;
+    const double echo_server_ms = (CpuSeconds((*echo)->pid()) - echo_cpu_before) * 1000 / echo_calls;
+    const double echo_client_ms = (CpuSeconds(0) - self_before) * 1000 / echo_calls;
     Progress("Echo: " + Describe(echo_result));
+    Progress(absl::StrFormat("CPU ms per call: echo server %.3f client %.3f", echo_server_ms,
+                             echo_client_ms));
     (void)(*echo)->Stop(SIGTERM);
 
     json.Open("serving");
@@ -455,6 +541,13 @@ int Run() {
     WriteLoad(json, "get_document_full", get_full);
     WriteLoad(json, "search", search);
     WriteLoad(json, "echo", echo_result);
+    WriteCpu(json, "get_document_basic_cpu_ms", services, cpu[0], cpu[1],
+             get_basic.calls / serve_share, "call");
+    WriteCpu(json, "get_document_full_cpu_ms", services, cpu[1], cpu[2],
+             get_full.calls / serve_share, "call");
+    WriteCpu(json, "search_cpu_ms", services, cpu[2], cpu[3], search.calls / serve_share, "call");
+    json.Open("echo_cpu_ms").String("per", "call").Number("echo", echo_server_ms)
+        .Number("client", echo_client_ms).Close();
     json.Int("corpus_documents", ingest.created + static_cast<int64_t>(latencies.size()));
     json.Close();
 
@@ -486,7 +579,7 @@ int Run() {
       return 1;
     }
     const CorpusClient client(MakeChannel((*cluster)->gateway_address()));
-    auto stub = v1::CorpusService::NewStub(LoadChannel((*cluster)->gateway_address()));
+    const CorpusStubs stubs = Stubs<v1::CorpusService>((*cluster)->gateway_address());
     json.Int("growth_annotators", annotators);
     json.OpenArray("growth");
     int64_t done = 0;
@@ -505,9 +598,14 @@ int Run() {
       total_tokens += step.tokens;
       ids.insert(ids.end(), step.ids.begin(), step.ids.end());
       const LoadOptions serve = ServeOptions(absl::GetFlag(FLAGS_growth_serve_duration));
-      const LoadResult search = LoadSearch(*stub, words, serve);
+      const LoadResult search = LoadSearch(stubs, words, serve);
       Progress(absl::StrCat("Search at ", size, ": ", Describe(search)));
-      const LoadResult get = LoadGetDocument(*stub, ids, v1::DOCUMENT_VIEW_BASIC, serve);
+      // One call at a time: the latency of a search itself, without queueing.
+      LoadOptions single = serve;
+      single.concurrency = 1;
+      const LoadResult search_single = LoadSearch(stubs, words, single);
+      Progress(absl::StrCat("Search at ", size, ", one in flight: ", Describe(search_single)));
+      const LoadResult get = LoadGetDocument(stubs, ids, v1::DOCUMENT_VIEW_BASIC, serve);
       Progress(absl::StrCat("GetDocument at ", size, ": ", Describe(get)));
       json.Open();
       json.Int("documents", size);
@@ -516,6 +614,7 @@ int Run() {
           .Number("cumulative_articles_per_second", size / total_seconds)
           .Number("cumulative_tokens_per_second", total_tokens / total_seconds);
       WriteLoad(json, "search", search);
+      WriteLoad(json, "search_one_in_flight", search_single);
       WriteLoad(json, "get_document_basic", get);
       const int64_t storage_hwm = ProcStatusKb((*cluster)->storage().pid(), "VmHWM");
       json.Int("storage_peak_kb", storage_hwm);

@@ -7,7 +7,7 @@
 //   LoadResult result = RunClosedLoop(
 //       {.concurrency = 16, .duration = absl::Seconds(10)},
 //       UnaryCaller<v1::GetDocumentRequest, v1::Document>(
-//           [&](grpc::ClientContext* c, const auto* q, auto* r, auto done) {
+//           [&](int slot, grpc::ClientContext* c, const auto* q, auto* r, auto done) {
 //             stub->async()->GetDocument(c, q, r, std::move(done));
 //           },
 //           [&](int64_t n, v1::GetDocumentRequest& q) { q.set_id(ids[n % ids.size()]); }));
@@ -61,14 +61,15 @@ LoadResult RunClosedLoop(const LoadOptions& options, const StartCall& start);
 // `quantile` in [0, 1]; nearest rank.
 double Percentile(std::vector<double>& samples, double quantile);
 
-// A StartCall for one unary method: `call(context, request, response,
-// done)` starts the async call (e.g. stub->async()->GetDocument), and
+// A StartCall for one unary method: `call(slot, context, request,
+// response, done)` starts the async call (e.g. stub->async()->GetDocument;
+// `slot` lets the caller spread slots over several channels), and
 // `fill(n, request)` writes request number n. Keeps one context, request
 // and response per slot. `concurrency` and `timeout` must match the
 // LoadOptions the caller is passed to.
 template <typename Request, typename Response>
 StartCall UnaryCaller(
-    std::function<void(grpc::ClientContext*, const Request*, Response*,
+    std::function<void(int, grpc::ClientContext*, const Request*, Response*,
                        std::function<void(grpc::Status)>)>
         call,
     std::function<void(int64_t, Request&)> fill, int concurrency,
@@ -87,7 +88,7 @@ StartCall UnaryCaller(
     s.request.Clear();
     s.response.Clear();
     fill(n, s.request);
-    call(s.context.get(), &s.request, &s.response, std::move(done));
+    call(slot, s.context.get(), &s.request, &s.response, std::move(done));
   };
 }
 

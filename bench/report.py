@@ -136,7 +136,9 @@ def main(out_dir):
     out("")
     s = e2e["serving"]
     echo = s["echo"]
-    out(f"{'Serving, ' + str(e2e['concurrency']) + ' in flight, ' + str(s['corpus_documents']) + ' docs':40}"
+    serving_label = (f"Serving, {e2e['concurrency']} in flight over {e2e.get('channels', 1)} "
+                     f"connections, {s['corpus_documents']} docs")
+    out(f"{serving_label:40}"
         f" {'QPS':>8} {'p50 ms':>8} {'p99 ms':>8} {'p999 ms':>8} {'ours/echo':>9}")
     for key, label in (("get_document_basic", "GetDocument (BASIC view)"),
                        ("get_document_full", "GetDocument (FULL view)"),
@@ -149,6 +151,23 @@ def main(out_dir):
         out(f"  {label:38} {r['qps']:8,.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
             f"{r['p999_ms']:8.2f} {ratio:9.2f}{errors}")
 
+    # Where the CPU goes: milliseconds of CPU per article or call, by process.
+    cpu_rows = [("ingest, per article", e2e.get("e2e_1_annotator_cpu_ms")),
+                ("GetDocument BASIC, per call", s.get("get_document_basic_cpu_ms")),
+                ("GetDocument FULL, per call", s.get("get_document_full_cpu_ms")),
+                ("Search, per call", s.get("search_cpu_ms")),
+                ("echo, per call", s.get("echo_cpu_ms"))]
+    names = ["gateway", "ingest", "annotator", "storage", "echo", "client"]
+    out("")
+    out(f"{'CPU ms by process':30}" + "".join(f"{n:>10}" for n in names))
+    results["cpu_ms"] = {}
+    for label, row in cpu_rows:
+        if not row:
+            continue
+        results["cpu_ms"][label] = {k: v for k, v in row.items() if k != "per"}
+        out(f"  {label:28}" + "".join(
+            f"{row[n]:10.3f}" if n in row else f"{'':10}" for n in names))
+
     out("")
     out(f"{'Memory (MB)':20} {'peak (VmHWM)':>13} {'idle after start':>17} {'idle after run':>15}")
     for name, kb in e2e["memory_kb"].items():
@@ -160,16 +179,20 @@ def main(out_dir):
     if growth:
         out("")
         out(f"Growth ({e2e['growth_annotators']} annotators; cumulative corpus)")
+        out(f"  {'':37}{'Search, ' + str(e2e['concurrency']) + ' in flight':>26}"
+            f"{'Search, 1 in flight':>24}")
         out(f"  {'documents':>9} {'step art/s':>10} {'cum. art/s':>10} {'cum. s':>7} "
-            f"{'Search QPS':>10} {'p50 ms':>7} {'p99 ms':>7} {'Get QPS':>8} {'Get p99':>8}")
+            f"{'QPS':>8} {'p50 ms':>8} {'p99 ms':>8} {'QPS':>7} {'p50 ms':>8} {'p99 ms':>8} "
+            f"{'Get QPS':>8}")
         for g in growth:
             step = g["ingest_step"]
+            one = g.get("search_one_in_flight", {"qps": 0, "p50_ms": 0, "p99_ms": 0})
             results["growth"].append(g)
             out(f"  {g['documents']:9} {step['articles_per_second']:10.1f} "
                 f"{g['cumulative_articles_per_second']:10.1f} {g['cumulative_ingest_seconds']:7.1f} "
-                f"{g['search']['qps']:10,.0f} {g['search']['p50_ms']:7.2f} "
-                f"{g['search']['p99_ms']:7.2f} {g['get_document_basic']['qps']:8,.0f} "
-                f"{g['get_document_basic']['p99_ms']:8.2f}")
+                f"{g['search']['qps']:8,.0f} {g['search']['p50_ms']:8.2f} "
+                f"{g['search']['p99_ms']:8.2f} {one['qps']:7,.0f} {one['p50_ms']:8.2f} "
+                f"{one['p99_ms']:8.2f} {g['get_document_basic']['qps']:8,.0f}")
 
     # The figures to reach.
     goals = []
@@ -184,9 +207,15 @@ def main(out_dir):
     goals.append(("GetDocument QPS / echo QPS", ">= 0.50", f"{get_ratio:.2f}", get_ratio >= 0.5))
     at_10k = next((g for g in growth if g["documents"] >= 10000), None)
     if at_10k:
+        # Both readings of "Search p99": the search itself (one call in
+        # flight) and under the closed-loop load (where queueing dominates).
+        one = at_10k.get("search_one_in_flight")
+        if one:
+            goals.append((f"Search p99 at {at_10k['documents']} docs, 1 in flight", "<= 20 ms",
+                          f"{one['p99_ms']:.1f} ms", one["p99_ms"] <= 20))
         p99 = at_10k["search"]["p99_ms"]
-        goals.append((f"Search p99 at {at_10k['documents']} articles", "<= 20 ms",
-                      f"{p99:.1f} ms", p99 <= 20))
+        goals.append((f"Search p99 at {at_10k['documents']} docs, {e2e['concurrency']} in flight",
+                      "<= 20 ms", f"{p99:.1f} ms", p99 <= 20))
     for name in ("gateway", "ingest", "storage"):
         rest = results["memory_mb"].get(name, {}).get("rest_after_run")
         if rest is not None:
