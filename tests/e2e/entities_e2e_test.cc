@@ -259,7 +259,9 @@ TEST_F(EntitiesEndToEndTest, ListEntitiesAgreesWithTheAnnotations) {
     }
     EXPECT_LE(entity.aliases_size(), 5);
     // Most documents first.
-    if (i > 0) EXPECT_LE(entity.document_count(), entities[i - 1].document_count());
+    if (i > 0) {
+      EXPECT_LE(entity.document_count(), entities[i - 1].document_count());
+    }
   }
   // The corpus is built so that some entity spans several articles; if the
   // annotations say so, the listing must too.
@@ -337,7 +339,9 @@ TEST_F(EntitiesEndToEndTest, GetEntityListsTheDocumentsThatMentionIt) {
       EXPECT_NEAR(document.salience(), expected.salience.at(document.document_id()), 1e-9);
       EXPECT_EQ(document.mention_count(), expected.mention_counts.at(document.document_id()));
       EXPECT_FALSE(document.title().empty());
-      if (i > 0) EXPECT_LE(document.salience(), documents[i - 1].salience());
+      if (i > 0) {
+        EXPECT_LE(document.salience(), documents[i - 1].salience());
+      }
     }
     EXPECT_EQ(ids, expected.documents);
     EXPECT_EQ(documents.size(), expected.documents.size());

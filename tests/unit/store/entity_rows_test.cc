@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "libs/store/store.h"
 
 namespace korpus::store::internal {
@@ -82,7 +84,7 @@ TEST(PrepareEntitiesTest, RefusesEntriesItCannotCount) {
   annotations.mutable_entities(1)->set_type(static_cast<v1::EntityType>(5));
   EXPECT_EQ(PrepareEntities(annotations).status().code(), absl::StatusCode::kInvalidArgument);
   annotations.mutable_entities(1)->set_type(v1::ENTITY_TYPE_OTHER);
-  annotations.mutable_entities(1)->set_salience(1.0 / 0.0);
+  annotations.mutable_entities(1)->set_salience(std::numeric_limits<double>::infinity());
   EXPECT_EQ(PrepareEntities(annotations).status().code(), absl::StatusCode::kInvalidArgument);
   annotations.mutable_entities(1)->set_salience(0);
   EXPECT_TRUE(PrepareEntities(annotations).ok());
