@@ -109,9 +109,9 @@ absl::Status Run() {
             << "| entity weight | threshold | stories | pair precision | pair recall | pair F1 |\n"
             << "| --- | --- | --- | --- | --- | --- |\n";
   for (double weight : {1.0, 2.0, 3.0}) {
-    for (double threshold = 0.05; threshold < 0.61; threshold += 0.05) {
+    for (double threshold = 0.05; threshold < 0.601; threshold += 0.025) {
       const Scores s = Cluster(articles, df, {.threshold = threshold, .entity_weight = weight}, false);
-      std::cout << absl::StrFormat("| %.0f | %.2f | %d | %.2f | %.2f | %.2f |\n", weight, threshold,
+      std::cout << absl::StrFormat("| %.0f | %.3f | %d | %.2f | %.2f | %.2f |\n", weight, threshold,
                                    s.stories, s.precision, s.recall, s.f1);
     }
   }

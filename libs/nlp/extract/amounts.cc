@@ -179,7 +179,7 @@ std::vector<Amount> AmountScanner::Run() {
       if (high_scale == 0) high_scale = scale;
     }
     // The unit after the number (and scale).
-    AmountUnit unit = AmountUnit::kNone;
+    AmountUnit unit = AmountUnit::kNumber;
     std::string code;
     if (currency != nullptr) {
       unit = AmountUnit::kCurrency;
@@ -200,11 +200,11 @@ std::vector<Amount> AmountScanner::Run() {
       ++u;
     }
     const bool scaled = scale > 0;
-    if (!scaled && unit == AmountUnit::kNone) {
+    if (!scaled && unit == AmountUnit::kNumber) {
       t = number->next;
       continue;  // a bare number: a year, a count, a rank
     }
-    if (number->word && !scaled && unit == AmountUnit::kNone) {
+    if (number->word && !scaled && unit == AmountUnit::kNumber) {
       t = number->next;
       continue;
     }
@@ -249,7 +249,7 @@ std::vector<Amount> AmountScanner::Run() {
 
 std::string_view AmountUnitName(AmountUnit unit) {
   switch (unit) {
-    case AmountUnit::kNone: return "none";
+    case AmountUnit::kNumber: return "number";
     case AmountUnit::kCurrency: return "currency";
     case AmountUnit::kPercent: return "percent";
     case AmountUnit::kPercentagePoint: return "percentage_point";

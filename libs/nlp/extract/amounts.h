@@ -32,30 +32,31 @@
 
 namespace korpus::nlp {
 
+// Values match the proposed proto enums (0 is their _UNSPECIFIED).
 enum class AmountUnit : uint8_t {
-  kNone = 0,             // a scaled number: "8 Milliarden"
-  kCurrency = 1,         // see Amount::currency
-  kPercent = 2,          // "17 %", "17 Prozent"
-  kPercentagePoint = 3,  // "2 Prozentpunkte"
+  kNumber = 1,           // no unit, a scaled number: "8 Milliarden"
+  kCurrency = 2,         // see Amount::currency
+  kPercent = 3,          // "17 %", "17 Prozent"
+  kPercentagePoint = 4,  // "2 Prozentpunkte"
 };
 
 enum class Approximation : uint8_t {
-  kExact = 0,
-  kAbout = 1,     // etwa, rund, ca., circa, ungefähr, knapp, fast, gut
-  kMoreThan = 2,  // mehr als, über
-  kLessThan = 3,  // weniger als, unter
-  kUpTo = 4,      // bis zu, höchstens
-  kAtLeast = 5,   // mindestens
+  kExact = 1,
+  kAbout = 2,     // etwa, rund, ca., circa, ungefähr, knapp, fast
+  kMoreThan = 3,  // mehr als, über
+  kLessThan = 4,  // weniger als, unter
+  kUpTo = 5,      // bis zu, höchstens, maximal
+  kAtLeast = 6,   // mindestens
 };
 
-std::string_view AmountUnitName(AmountUnit unit);          // "none", "currency", ...
+std::string_view AmountUnitName(AmountUnit unit);          // "number", "currency", ...
 std::string_view ApproximationName(Approximation approx);  // "exact", "about", ...
 
 struct Amount {
   uint32_t begin = 0;  // UTF-8 byte offsets of the whole phrase, qualifier included
   uint32_t end = 0;
   double value = 0;    // the normalised number (the lower bound of a range)
-  AmountUnit unit = AmountUnit::kNone;
+  AmountUnit unit = AmountUnit::kNumber;
   std::string currency;  // ISO 4217 ("USD", "EUR") when unit is kCurrency
   Approximation approximation = Approximation::kExact;
   bool is_range = false;

@@ -54,8 +54,9 @@ enum class DateGranularity : uint8_t {
   kTime = 7,  // a time of day without a date ("um 14 Uhr")
 };
 
-// Anfang / Mitte / Ende of the period.
-enum class DatePart : uint8_t { kWhole = 0, kEarly = 1, kMid = 2, kLate = 3 };
+// Anfang / Mitte / Ende of the period. (Enum values match the proposed
+// proto enums, whose 0 is _UNSPECIFIED.)
+enum class DatePart : uint8_t { kWhole = 1, kEarly = 2, kMid = 3, kLate = 4 };
 
 enum class Season : uint8_t { kNone = 0, kSpring = 1, kSummer = 2, kAutumn = 3, kWinter = 4 };
 

@@ -40,7 +40,7 @@ TEST(ExtractAmountsTest, ScaledNumberWithoutUnit) {
   const std::vector<Amount> a = Amounts("Die Stadt zählt inzwischen 2 Millionen Einwohner.");
   ASSERT_EQ(a.size(), 1u);
   EXPECT_DOUBLE_EQ(a[0].value, 2e6);
-  EXPECT_EQ(a[0].unit, AmountUnit::kNone);
+  EXPECT_EQ(a[0].unit, AmountUnit::kNumber);
   EXPECT_TRUE(a[0].currency.empty());
 }
 
