@@ -70,17 +70,11 @@ if [ "${KORPUS_SETUP_DEPLOY:-auto}" != "no" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
   fi
   if ! command -v kubectl >/dev/null; then
-    # Not packaged by Debian: the Kubernetes project's own apt repository.
-    echo "setup: installing kubectl from pkgs.k8s.io"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-      curl gpg ca-certificates >/dev/null
-    $SUDO mkdir -p /etc/apt/keyrings
-    curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.32/deb/Release.key |
-      $SUDO gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg
-    echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.32/deb/ /" |
-      $SUDO tee /etc/apt/sources.list.d/kubernetes.list >/dev/null
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends kubectl >/dev/null
+    # kubectl is part of the machine image (Debian does not package it), and
+    # only Debian's and npm's registries are reachable, so it cannot be
+    # installed here: say so instead of failing later in the tests.
+    echo "setup: warning: kubectl is not installed; the deployment tests (ctest -L deploy)" \
+         "need it to render deploy/kubernetes. Install kubectl, or set KORPUS_SETUP_DEPLOY=no" >&2
   fi
   DEPLOY_NPM=third_party/npm/deploy-tests
   if ! cmp -s tests/deploy/package-lock.json "$DEPLOY_NPM/package-lock.json" ||
