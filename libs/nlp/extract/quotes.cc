@@ -223,28 +223,27 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// Titles and roles that stand before a name or for a person.
-bool IsTitle(std::string_view lower) {
-  static constexpr std::array<std::string_view, 8> kExact = {
-      "frau", "herr", "herrn", "dr.", "prof.", "ceo", "chef", "chefin"};
+// Titles and roles that stand before a name or for a person. Returns the
+// key under which the title is remembered ("Finanzminister" and "der
+// Minister" share "minister", "Nvidia-CEO" and "der CEO" share "ceo"), or
+// "" for no title.
+std::string_view TitleKey(std::string_view lower) {
+  static constexpr std::string_view kExact[] = {"frau", "herr", "herrn", "dr.", "prof."};
   for (std::string_view t : kExact) {
-    if (lower == t) return true;
+    if (lower == t) return t;
   }
-  static constexpr std::array<std::string_view, 16> kSuffixes = {
-      "präsident", "präsidentin", "minister", "ministerin", "kanzler", "kanzlerin",
-      "-chef",     "-chefin",     "-ceo",     "direktor",  "direktorin", "vorsitzende",
-      "vorsitzender", "senator",  "senatorin", "bürgermeister"};
+  static constexpr std::string_view kSuffixes[] = {
+      "präsidentin", "präsident",  "ministerin", "minister",     "kanzlerin",  "kanzler",
+      "chefin",      "chef",       "ceo",        "direktorin",   "direktor",   "vorsitzende",
+      "vorsitzender", "senatorin", "senator",    "bürgermeisterin", "bürgermeister",
+  };
   for (std::string_view t : kSuffixes) {
-    if (EndsWith(lower, t)) return true;
+    if (EndsWith(lower, t)) return t;
   }
-  return false;
+  return "";
 }
 
-// The key under which a title is remembered ("nvidia-ceo" -> "ceo").
-std::string_view TitleKey(std::string_view lower) {
-  const size_t dash = lower.rfind('-');
-  return dash == std::string_view::npos ? lower : lower.substr(dash + 1);
-}
+bool IsTitle(std::string_view lower) { return !TitleKey(lower).empty(); }
 
 bool IsSpokesperson(std::string_view lower) {
   return EndsWith(lower, "sprecher") || EndsWith(lower, "sprecherin") ||
@@ -357,6 +356,7 @@ void QuoteExtractor::LearnTitlesAndGenders() {
 // A speaker candidate starting at token t (looking no further than limit).
 Candidate QuoteExtractor::CandidateAt(uint32_t t, uint32_t limit) const {
   Candidate c;
+  limit = std::min<uint32_t>(limit, static_cast<uint32_t>(tokens_.size()));
   if (t >= tokens_.size() || in_quote_[t]) return c;
   const std::string& lower = lower_[t];
   const int32_t e = token_entity_[t];

@@ -91,6 +91,17 @@ TEST(ExtractQuotesTest, SoWithTitleResolvedToFullName) {
   EXPECT_EQ(r.SpeakerName(0), "Clara Hofmann");
 }
 
+TEST(ExtractQuotesTest, BareTitleResolvedToThePersonSeenWithIt) {
+  Result r = Quotes("Finanzminister Jörg Adler legte am Mittwoch den Haushalt vor. "
+                    "„Wir sparen, wo es nur geht“, betonte der Minister.",
+                    {{"Jörg Adler"}});
+  ASSERT_EQ(r.quotes.size(), 1u);
+  EXPECT_EQ(r.quotes[0].cue, "betonen");
+  EXPECT_EQ(r.quotes[0].resolution, SpeakerResolution::kTitle);
+  EXPECT_EQ(r.SpeakerSpan(0), "der Minister");
+  EXPECT_EQ(r.SpeakerName(0), "Jörg Adler");
+}
+
 TEST(ExtractQuotesTest, SpokespersonOfAnOrganisation) {
   Result r = Quotes("„Wir prüfen die Vorwürfe sorgfältig“, erklärte ein Sprecher von Siemens.",
                      {{"Siemens", EntityType::kOrg}});
