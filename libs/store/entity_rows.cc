@@ -66,25 +66,18 @@ absl::StatusOr<std::vector<EntityRow>> PrepareEntities(const v1::Annotations& an
 }
 
 std::string FoldName(std::string_view name) {
+  icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(error);
-  const icu::UnicodeString text =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
-  std::string folded;
-  if (U_FAILURE(error)) {
-    // ICU's data is built in; without it, a plain case fold still works.
-    icu::UnicodeString copy(text);
-    copy.foldCase().toUTF8String(folded);
-    return folded;
-  }
-  const icu::UnicodeString result = fold->normalize(text, error);
-  if (U_FAILURE(error)) {
-    icu::UnicodeString copy(text);
-    copy.foldCase().toUTF8String(folded);
-    return folded;
-  }
-  result.toUTF8String(folded);
-  return folded;
+  icu::UnicodeString folded;
+  if (U_SUCCESS(error)) folded = fold->normalize(text, error);
+  // ICU's data is built in, so this cannot fail in practice; a plain case
+  // fold would still match names in all their letter cases.
+  if (U_FAILURE(error)) folded = text.foldCase();
+  std::string result;
+  folded.toUTF8String(result);
+  return result;
 }
 
 absl::StatusOr<std::vector<std::string>> EntityFilter(
