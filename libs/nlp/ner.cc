@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "libs/nlp/model_io.h"
 #include "libs/nlp/unicode_util.h"
@@ -211,6 +212,18 @@ uint32_t LexBits(const Lexicon* lexicon, std::string_view form) {
   return entry == nullptr ? 1u << 15 : entry->classes;
 }
 
+// Bit 0: IsPersonTitle, bit 1: IsOrganisationCue, memoised per thread (the
+// list matching costs more than the rest of a word's features).
+uint8_t CueBits(const std::string& lower) {
+  thread_local absl::flat_hash_map<std::string, uint8_t> cache;
+  auto it = cache.find(lower);
+  if (it != cache.end()) return it->second;
+  if (cache.size() > 100000) cache.clear();
+  const uint8_t bits = uint8_t(IsPersonTitle(lower)) | uint8_t(IsOrganisationCue(lower)) << 1;
+  cache.emplace(lower, bits);
+  return bits;
+}
+
 // Per-word facts computed once per sentence.
 struct WordInfo {
   std::string lower;
@@ -251,8 +264,13 @@ class FeatureExtractor {
       info.gaz = options_.gazetteer ? gazetteer_.WordBits(words[i]) : 0;
       info.upos = options_.pos && i < upos.size() ? StableHash(upos[i]) : 0;
       info.cluster = 0;
-      info.title = options_.cues && IsPersonTitle(info.lower);
-      info.org_cue = options_.cues && IsOrganisationCue(info.lower);
+      if (options_.cues && info.upper) {  // titles and organisation nouns are nouns
+        const uint8_t cues = CueBits(info.lower);
+        info.title = cues & 1;
+        info.org_cue = cues & 2;
+      } else {
+        info.title = info.org_cue = false;
+      }
       if (options_.clusters) {
         auto it = clusters_.find(absl::string_view(words[i].data(), words[i].size()));
         if (it != clusters_.end()) info.cluster = it->second + 1;
@@ -512,6 +530,55 @@ NerTagger NerTagger::Train(const std::vector<NerSentence>& sentences, const Lexi
     }
   }
 
+  if (options.trainer == NerTrainer::kCrf) {
+    TrainCrf(sentences, features, options, tagger);
+    return tagger;
+  }
+  if (options.trainer == NerTrainer::kPerceptronPlusCrf) {
+    NerTrainingOptions each = options;
+    each.trainer = NerTrainer::kPerceptron;
+    NerTagger perceptron = Train(sentences, lexicon, tagger.gazetteer_, tagger.clusters_, each);
+    NerTagger crf;
+    each.iterations = options.crf_iterations;
+    TrainCrf(sentences, features, each, crf);
+    auto rms = [](const NerTagger& t) {
+      double sum = 0;
+      for (float w : t.weights_) sum += double(w) * w;
+      return t.weights_.empty() ? 1.0 : std::sqrt(sum / t.weights_.size());
+    };
+    const double a = 1.0 / rms(perceptron), b = options.crf_mix / rms(crf);
+    for (int p = 0; p <= kNerTagCount; ++p) {
+      for (int t = 0; t < kNerTagCount; ++t) {
+        tagger.transitions_[p][t] = static_cast<float>(a * perceptron.transitions_[p][t] +
+                                                       b * crf.transitions_[p][t]);
+      }
+    }
+    absl::flat_hash_set<uint64_t> key_set;
+    for (const auto& [key, row] : perceptron.rows_) key_set.insert(key);
+    for (const auto& [key, row] : crf.rows_) key_set.insert(key);
+    std::vector<uint64_t> keys(key_set.begin(), key_set.end());
+    std::sort(keys.begin(), keys.end());
+    for (uint64_t key : keys) {
+      float sum[kNerTagCount] = {};
+      for (const auto& [model, scale] : {std::make_pair(&perceptron, a), std::make_pair(&crf, b)}) {
+        auto it = model->rows_.find(key);
+        if (it == model->rows_.end()) continue;
+        for (uint32_t k = it->second.offset; k < it->second.offset + it->second.count; ++k) {
+          sum[model->tags_[k]] += static_cast<float>(scale * model->weights_[k]);
+        }
+      }
+      Row out{static_cast<uint32_t>(tagger.tags_.size()), 0};
+      for (int t = 0; t < kNerTagCount; ++t) {
+        if (sum[t] == 0) continue;
+        tagger.tags_.push_back(static_cast<uint8_t>(t));
+        tagger.weights_.push_back(sum[t]);
+        ++out.count;
+      }
+      if (out.count > 0) tagger.rows_.emplace(key, out);
+    }
+    return tagger;
+  }
+
   absl::flat_hash_map<uint64_t, uint32_t> index;
   std::vector<TrainRow> rows;
   TrainRow transitions[kNerTagCount + 1];
@@ -596,6 +663,139 @@ NerTagger NerTagger::Train(const std::vector<NerSentence>& sentences, const Lexi
     if (out.count > 0) tagger.rows_.emplace(key, out);
   }
   return tagger;
+}
+
+void NerTagger::TrainCrf(const std::vector<NerSentence>& sentences,
+                         const std::vector<std::vector<std::vector<uint64_t>>>& features,
+                         const NerTrainingOptions& options, NerTagger& tagger) {
+  constexpr int T = kNerTagCount;
+  const TransitionMask& mask = Mask();
+  // Every feature seen in training gets a dense row of T weights, stored as
+  // v * scale (the L2 shrinkage of all weights is one multiplication).
+  absl::flat_hash_map<uint64_t, uint32_t> index;
+  std::vector<std::vector<std::vector<uint32_t>>> rows_of(sentences.size());
+  for (size_t s = 0; s < sentences.size(); ++s) {
+    rows_of[s].resize(features[s].size());
+    for (size_t i = 0; i < features[s].size(); ++i) {
+      for (uint64_t f : features[s][i]) {
+        auto [it, inserted] = index.try_emplace(f, static_cast<uint32_t>(index.size()));
+        rows_of[s][i].push_back(it->second);
+      }
+    }
+  }
+  std::vector<float> v(index.size() * T, 0.0f);
+  double scale = 1.0;
+  double transitions[T + 1][T] = {};  // not shrunk by `scale`; shrunk directly
+  std::vector<size_t> order(sentences.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::mt19937 rng(options.shuffle_seed);
+  const double n_sentences = static_cast<double>(std::max<size_t>(1, sentences.size()));
+  std::vector<double> emit, alpha, beta, norm;
+  double edge[T + 1][T];
+  for (int epoch = 0; epoch < options.iterations; ++epoch) {
+    const double step = options.crf_step / (1.0 + epoch);
+    const double shrink = 1.0 - step * options.crf_l2 / n_sentences;
+    for (size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng() % k]);
+    for (size_t s : order) {
+      const std::vector<int>& gold = sentences[s].tags;
+      const size_t n = gold.size();
+      if (n == 0) continue;
+      // Emission potentials exp(score - max) per position.
+      emit.assign(n * T, 0.0);
+      for (size_t i = 0; i < n; ++i) {
+        double* e = &emit[i * T];
+        for (uint32_t r : rows_of[s][i]) {
+          const float* w = &v[size_t(r) * T];
+          for (int t = 0; t < T; ++t) e[t] += w[t];
+        }
+        double top = -1e300;
+        for (int t = 0; t < T; ++t) top = std::max(top, e[t] *= scale);
+        for (int t = 0; t < T; ++t) e[t] = std::exp(e[t] - top);
+      }
+      for (int p = 0; p <= T; ++p) {
+        for (int t = 0; t < T; ++t) {
+          edge[p][t] = mask.allowed[p][t] ? std::exp(transitions[p][t]) : 0.0;
+        }
+      }
+      // Scaled forward-backward.
+      alpha.assign(n * T, 0.0);
+      beta.assign(n * T, 0.0);
+      norm.assign(n, 0.0);
+      for (size_t i = 0; i < n; ++i) {
+        double total = 0;
+        for (int t = 0; t < T; ++t) {
+          double a = 0;
+          if (i == 0) {
+            a = edge[T][t];
+          } else {
+            for (int p = 0; p < T; ++p) a += alpha[(i - 1) * T + p] * edge[p][t];
+          }
+          alpha[i * T + t] = a * emit[i * T + t];
+          total += alpha[i * T + t];
+        }
+        norm[i] = total > 0 ? total : 1e-300;
+        for (int t = 0; t < T; ++t) alpha[i * T + t] /= norm[i];
+      }
+      for (int t = 0; t < T; ++t) beta[(n - 1) * T + t] = 1.0;
+      for (size_t i = n - 1; i > 0; --i) {
+        for (int p = 0; p < T; ++p) {
+          double b = 0;
+          for (int t = 0; t < T; ++t) b += edge[p][t] * emit[i * T + t] * beta[i * T + t];
+          beta[(i - 1) * T + p] = b / norm[i];
+        }
+      }
+      // Gradient step: observed minus expected counts.
+      scale *= shrink;
+      for (int p = 0; p <= T; ++p) {
+        for (int t = 0; t < T; ++t) transitions[p][t] *= shrink;
+      }
+      const float factor = static_cast<float>(step / scale);
+      for (size_t i = 0; i < n; ++i) {
+        double gradient[T];
+        for (int t = 0; t < T; ++t) gradient[t] = -alpha[i * T + t] * beta[i * T + t];
+        gradient[gold[i]] += 1.0;
+        for (uint32_t r : rows_of[s][i]) {
+          float* w = &v[size_t(r) * T];
+          for (int t = 0; t < T; ++t) w[t] += factor * static_cast<float>(gradient[t]);
+        }
+        const int gold_prev = i == 0 ? T : gold[i - 1];
+        transitions[gold_prev][gold[i]] += step;
+        if (i == 0) {
+          for (int t = 0; t < T; ++t) transitions[T][t] -= step * alpha[t] * beta[t];
+        } else {
+          for (int p = 0; p < T; ++p) {
+            const double a = alpha[(i - 1) * T + p];
+            if (a == 0) continue;
+            for (int t = 0; t < T; ++t) {
+              if (edge[p][t] == 0) continue;
+              transitions[p][t] -=
+                  step * a * edge[p][t] * emit[i * T + t] * beta[i * T + t] / norm[i];
+            }
+          }
+        }
+      }
+      if (scale < 1e-6) {
+        for (float& w : v) w = static_cast<float>(w * scale);
+        scale = 1.0;
+      }
+    }
+  }
+  for (int p = 0; p <= T; ++p) {
+    for (int t = 0; t < T; ++t) tagger.transitions_[p][t] = static_cast<float>(transitions[p][t]);
+  }
+  std::vector<std::pair<uint64_t, uint32_t>> keys(index.begin(), index.end());
+  std::sort(keys.begin(), keys.end());
+  for (const auto& [key, r] : keys) {
+    Row out{static_cast<uint32_t>(tagger.tags_.size()), 0};
+    for (int t = 0; t < T; ++t) {
+      const float w = static_cast<float>(v[size_t(r) * T + t] * scale);
+      if (std::fabs(w) < options.crf_prune) continue;
+      tagger.tags_.push_back(static_cast<uint8_t>(t));
+      tagger.weights_.push_back(w);
+      ++out.count;
+    }
+    if (out.count > 0) tagger.rows_.emplace(key, out);
+  }
 }
 
 std::vector<int> NerTagger::Tag(const std::vector<std::string_view>& words,

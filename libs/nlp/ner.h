@@ -111,7 +111,29 @@ struct NerFeatureOptions {
 // them from unlabelled text; stored in the model file).
 using NerWordClusters = absl::flat_hash_map<std::string, uint32_t>;
 
+// How the weights are learnt. Both give the same kind of model (linear
+// scores, Viterbi decoding), so tagging speed and the file format do not
+// depend on it.
+enum class NerTrainer : uint8_t {
+  kPerceptron = 0,  // averaged structured perceptron (Collins 2002)
+  kCrf = 1,         // linear-chain CRF, L2-regularised log-likelihood by SGD
+  // Both, and the model is their sum, each scaled to unit RMS weight (the
+  // scores are linear, so this is the ensemble of the two).
+  kPerceptronPlusCrf = 2,
+};
+
 struct NerTrainingOptions {
+  NerTrainer trainer = NerTrainer::kPerceptronPlusCrf;
+  // CRF only: L2 strength (the objective is the sum of the sentences'
+  // log-likelihoods minus crf_l2 / 2 * |w|^2), initial SGD step (decaying as
+  // 1 / (1 + epoch)), and weights below crf_prune in magnitude are dropped
+  // from the model.
+  double crf_l2 = 1.0;
+  double crf_step = 0.1;
+  double crf_prune = 1e-3;
+  // kPerceptronPlusCrf: the CRF's epochs and its weight in the sum.
+  int crf_iterations = 50;
+  double crf_mix = 0.5;
   int iterations = 15;
   uint32_t shuffle_seed = 20140901;  // fixed, so training is reproducible
   // Features seen in fewer training tokens are left out (they mostly
@@ -146,6 +168,12 @@ class NerTagger {
   static NerTagger Train(const std::vector<NerSentence>& sentences, const Lexicon* lexicon,
                          NerGazetteer gazetteer, NerWordClusters clusters,
                          const NerTrainingOptions& options);
+
+  // The linear-chain CRF trainer (options.trainer == kCrf); fills the
+  // weights of `tagger` from the extracted features.
+  static void TrainCrf(const std::vector<NerSentence>& sentences,
+                       const std::vector<std::vector<std::vector<uint64_t>>>& features,
+                       const NerTrainingOptions& options, NerTagger& tagger);
 
   // Writes the weights, feature options, gazetteer and clusters (not the
   // lexicon).
