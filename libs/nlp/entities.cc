@@ -223,9 +223,23 @@ std::vector<Mention> RepairMentions(std::vector<bool>& spread_flags, std::string
 
   std::vector<Mention> out;
   out.reserve(mentions.size());
-  for (const Mention& m : mentions) {
-    uint32_t first = m.first_token;
+  for (const Mention& tagged : mentions) {
+    Mention m = tagged;
     const uint32_t end = m.first_token + m.token_count;
+    // A leading hyphenated common word is no part of the name: "KI-Modelle
+    // US-Chips", "KI-Unternehmens DeepSeek".
+    bool stripped_abbreviation = false;
+    while (end - m.first_token > 1 && m.subtype != EntitySubtype::kDeriv) {
+      const std::string word(tokens[m.first_token].Text(text));
+      if (word.find('-') == std::string::npos ||
+          !knowledge.IsCommonWord(word, stripped_abbreviation)) {
+        break;
+      }
+      ++m.first_token;
+      --m.token_count;
+      m.begin = tokens[m.first_token].begin;
+    }
+    uint32_t first = m.first_token;
     while (end - first > 1 && IsPersonTitle(TokenLower(text, tokens, first))) ++first;
     auto make = [&](uint32_t from, uint32_t to, EntityType type, EntitySubtype subtype) {
       Mention piece = m;
@@ -242,7 +256,9 @@ std::vector<Mention> RepairMentions(std::vector<bool>& spread_flags, std::string
     for (uint32_t t = first; t < end && common; ++t) {
       common = knowledge.IsCommonWord(std::string(tokens[t].Text(text)), abbreviation);
     }
-    if (common && abbreviation && m.subtype != EntitySubtype::kDeriv) continue;
+    if (common && (abbreviation || stripped_abbreviation) && m.subtype != EntitySubtype::kDeriv) {
+      continue;
+    }
     // A compound led by a common-noun abbreviation ("KI-Community") names
     // nothing unless another part is a name of the document or a place.
     if (m.subtype != EntitySubtype::kDeriv && end - first == 1) {

@@ -329,10 +329,13 @@ TEST(EntitiesTest, CommonNounAbbreviationsAreNotEntities) {
       {"KI-fähige Brillen und die IT-Forschung bleiben teuer .",
        "B-PER I-PER O O B-ORGpart O O O"},
       {"Der CEO schweigt .", "O B-ORG O O"},
+      {"Neue KI-Chips Quorvex kommen .", "O B-ORG I-ORG O O"},
   });
   const std::vector<Entity> entities = Merge(doc, knowledge.get());
   ASSERT_EQ(entities.size(), 1u);
   EXPECT_EQ(entities[0].canonical_name, "Quorvex");
+  ASSERT_EQ(entities[0].mentions.size(), 2u);
+  EXPECT_EQ(entities[0].mentions[1].text, "Quorvex");
   // Without the gazetteer nothing is known to be common.
   EXPECT_GT(Merge(doc).size(), 1u);
 }
