@@ -252,6 +252,10 @@ bool IsSpokesperson(std::string_view lower) {
 
 enum class Gender : uint8_t { kUnknown, kFemale, kMale };
 
+// How far (in tokens) speaker and cue searches look, so that the work per
+// quote is bounded even in a text without sentence ends.
+constexpr uint32_t kWindow = 60;
+
 // ---------------------------------------------------------------------------
 // The extractor.
 
@@ -312,6 +316,7 @@ class QuoteExtractor {
   std::vector<bool> in_quote_;
   std::vector<Gender> gender_;                                 // per entity
   absl::flat_hash_map<std::string, int32_t> title_entity_;    // title key -> person
+  absl::flat_hash_map<std::string, int32_t> surname_entity_;  // last word of a name -> person
 };
 
 std::string_view QuoteExtractor::SpeechVerb(uint32_t t) const {
@@ -341,6 +346,8 @@ void QuoteExtractor::LearnTitlesAndGenders() {
   gender_.assign(a_.entities.size(), Gender::kUnknown);
   for (size_t e = 0; e < a_.entities.size(); ++e) {
     if (a_.entities[e].type != EntityType::kPer) continue;
+    const std::string& name = a_.entities[e].canonical_name;
+    surname_entity_.emplace(name.substr(name.rfind(' ') + 1), static_cast<int32_t>(e));
     for (const MentionRef& m : a_.entities[e].mentions) {
       if (m.first_token == 0) continue;
       const std::string& before = lower_[m.first_token - 1];
@@ -394,13 +401,9 @@ Candidate QuoteExtractor::CandidateAt(uint32_t t, uint32_t limit) const {
       if (tokens_[next].kind == TokenKind::kWord && StartsUpperCase(word) &&
           UposOf(a_, next) != "NOUN") {
         // A surname the NER missed: the person whose name ends in it.
-        for (size_t g = 0; g < a_.entities.size(); ++g) {
-          const std::string& name = a_.entities[g].canonical_name;
-          if (a_.entities[g].type == EntityType::kPer && EndsWith(name, word) &&
-              (name.size() == word.size() || name[name.size() - word.size() - 1] == ' ')) {
-            return Candidate{static_cast<int32_t>(g), begin, tokens_[next].end,
-                             SpeakerResolution::kTitle, true, true};
-          }
+        if (auto it = surname_entity_.find(std::string(word)); it != surname_entity_.end()) {
+          return Candidate{it->second, begin, tokens_[next].end, SpeakerResolution::kTitle, true,
+                           true};
         }
         return Candidate{-1, begin, tokens_[next].end, SpeakerResolution::kTitle, true, true};
       }
@@ -457,9 +460,10 @@ Candidate QuoteExtractor::ResolvePronoun(uint32_t t) const {
   };
   // The nearest person before the pronoun in its sentence, else the first
   // person (the likely subject) of each earlier sentence, up to four back.
-  const uint32_t s = SentenceOfToken(a_.sentences, t);
   if (a_.sentences.empty()) return c;
-  for (uint32_t u = t; u > a_.sentences[s].first_token;) {
+  const uint32_t s = SentenceOfToken(a_.sentences, t);
+  const uint32_t floor = std::max(a_.sentences[s].first_token, t > kWindow ? t - kWindow : 0);
+  for (uint32_t u = t; u > floor;) {
     --u;
     if (fits(token_entity_[u])) {
       c.entity = token_entity_[u];
@@ -468,7 +472,8 @@ Candidate QuoteExtractor::ResolvePronoun(uint32_t t) const {
   }
   for (uint32_t back = 1; back <= 4 && back <= s; ++back) {
     const Sentence& sentence = a_.sentences[s - back];
-    for (uint32_t u = sentence.first_token; u < sentence.first_token + sentence.token_count; ++u) {
+    const uint32_t end = sentence.first_token + std::min(sentence.token_count, kWindow);
+    for (uint32_t u = sentence.first_token; u < end; ++u) {
       if (!in_quote_[u] && fits(token_entity_[u])) {
         c.entity = token_entity_[u];
         return c;
@@ -497,6 +502,7 @@ Candidate QuoteExtractor::FindForward(uint32_t from, uint32_t limit, bool person
 // after the verb (up to limit); else the first person of the sentence
 // before the verb; else the first organisation there.
 Candidate QuoteExtractor::FindSubject(uint32_t sentence_begin, uint32_t verb, uint32_t limit) const {
+  sentence_begin = std::max(sentence_begin, verb > kWindow ? verb - kWindow : 0);
   uint32_t clause = sentence_begin;
   for (uint32_t t = verb; t > sentence_begin;) {
     --t;
@@ -581,7 +587,8 @@ void QuoteExtractor::FindSpeaker(Quote& quote) const {
   const uint32_t t_close = TokenAtOrAfter(tokens_, quote.outer_end - 1);
   if (t_open >= tokens_.size()) return;
   const uint32_t s_open = SentenceOfToken(a_.sentences, t_open);
-  const uint32_t open_sentence_begin = a_.sentences[s_open].first_token;
+  const uint32_t open_sentence_begin =
+      std::max(a_.sentences[s_open].first_token, t_open > kWindow ? t_open - kWindow : 0);
 
   auto set_cue = [&](CueKind kind, std::string_view cue, uint32_t t) {
     quote.cue_kind = kind;
@@ -625,7 +632,8 @@ void QuoteExtractor::FindSpeaker(Quote& quote) const {
   //    sentence (partial quotes, "bezeichnete ihn als „…“").
   const uint32_t s_close = SentenceOfToken(a_.sentences, std::min<uint32_t>(t_close, tokens_.size() - 1));
   const uint32_t close_sentence_end =
-      a_.sentences[s_close].first_token + a_.sentences[s_close].token_count;
+      std::min(a_.sentences[s_close].first_token + a_.sentences[s_close].token_count,
+               t_close + 1 + kWindow);
   auto scan = [&](uint32_t from, uint32_t to, bool backward) -> bool {
     for (uint32_t k = 0; k < to - from; ++k) {
       const uint32_t u = backward ? to - 1 - k : from + k;
@@ -695,13 +703,20 @@ void QuoteExtractor::FindBlockQuotes(std::vector<Quote>& quotes) const {
     while (skip < s.size() && s[skip] == ' ') ++skip;
     return skip < s.size() && StartsUpperCase(s.substr(skip));
   };
+  // The quotes found by their marks, sorted by opening mark (PairMarks);
+  // block quotes without marks are appended after them.
+  const size_t marked = quotes.size();
+  quotes.reserve(marked + paras.size());  // keeps `block` pointers valid
   for (size_t k = 1; k < paras.size(); ++k) {
     if (!is_dash_line(paras[k]) || is_dash_line(paras[k - 1])) continue;
     const Para& body = paras[k - 1];
     // The block: a quote spanning the paragraph, or the paragraph itself.
     Quote* block = nullptr;
-    for (Quote& q : quotes) {
-      if (q.outer_begin == body.begin && q.outer_end >= body.end - 1 && q.parent < 0) block = &q;
+    auto it = std::lower_bound(quotes.begin(), quotes.begin() + marked, body.begin,
+                               [](const Quote& q, uint32_t begin) { return q.outer_begin < begin; });
+    if (it != quotes.begin() + marked && it->outer_begin == body.begin &&
+        it->outer_end >= body.end - 1) {
+      block = &*it;  // the outermost quote opening there (pairs sorted by opening)
     }
     if (block == nullptr) {
       Quote q;
