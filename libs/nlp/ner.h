@@ -9,11 +9,13 @@
 //   std::vector<Mention> mentions;
 //   AppendMentions(tags, sentence.first_token, tokens, mentions);
 //
-// Model: a first-order structured averaged perceptron (Collins 2002) with
-// Viterbi decoding restricted to valid BIO sequences, over hashed features
-// (word, affixes, shape, capitalisation in context, the full-form lexicon's
-// word classes, UPOS from the core tagger, gazetteers compiled into the model
-// file). docs/NLP.md has the figures and what was tried.
+// Model: first-order linear scores with Viterbi decoding restricted to valid
+// BIO sequences, over hashed features (word, affixes, shape, capitalisation
+// in context, the full-form lexicon's word classes, UPOS from the core
+// tagger, gazetteers compiled into the model file, word clusters, title and
+// organisation-noun cues). The committed weights are the sum of an averaged
+// structured perceptron (Collins 2002) and a linear-chain CRF (NerTrainer).
+// docs/NER.md has the figures and what was tried.
 //
 // Thread-safety: a NerTagger is immutable after Load()/Train(); Tag() is
 // const and may run concurrently from any number of threads.
