@@ -251,63 +251,83 @@ class Transaction {
 
 // Writes the entity rows of the document `seq` (see entity_rows.h for the
 // tables) with cached prepared statements, inside the caller's write
-// transaction: per entity, one upsert per name, one upsert of its
-// corpus-wide figures and one insert of its document row.
+// transaction: per entity, an update (or insert) per name, an update (or
+// insert) of its corpus-wide figures and an insert of its document row.
 absl::Status WriteEntities(SqliteStore::Connection& connection, int64_t seq,
                            const std::vector<internal::EntityRow>& rows) {
-  if (rows.empty()) return absl::OkStatus();
   for (const internal::EntityRow& row : rows) {
-    int64_t canonical_count = 1;
+    // Most names and entities exist already once a corpus has grown, so
+    // each is updated first and inserted only if there was nothing to
+    // update (cheaper than an upsert, which tries the insert first).
     for (const std::string& name : row.names) {
-      KORPUS_ASSIGN_OR_RETURN(
-          Statement upsert,
-          connection.Prepare(
-              "INSERT INTO entity_names (entity_id, name, document_count, canonical_count) "
-              "VALUES (?1, ?2, 1, ?3) ON CONFLICT (entity_id, name) DO UPDATE SET "
-              "document_count = document_count + 1, "
-              "canonical_count = canonical_count + excluded.canonical_count "
-              "RETURNING canonical_count"));
       const bool canonical = &name == &row.names.front();
-      upsert.BindText(1, row.entity_id);
-      upsert.BindText(2, name);
-      upsert.BindInt64(3, canonical ? 1 : 0);
-      KORPUS_ASSIGN_OR_RETURN(bool has_row, upsert.Step());
-      if (canonical && has_row) canonical_count = upsert.Int64(0);
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement update,
+          connection.Prepare("UPDATE entity_names SET document_count = document_count + 1, "
+                             "canonical_count = canonical_count + ?3 "
+                             "WHERE entity_id = ?1 AND name = ?2"));
+      update.BindText(1, row.entity_id);
+      update.BindText(2, name);
+      update.BindInt64(3, canonical ? 1 : 0);
+      KORPUS_RETURN_IF_ERROR(update.Run());
+      if (sqlite3_changes(connection.db()) > 0) continue;
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement insert,
+          connection.Prepare("INSERT INTO entity_names (entity_id, name, document_count, "
+                             "canonical_count) VALUES (?1, ?2, 1, ?3)"));
+      insert.BindText(1, row.entity_id);
+      insert.BindText(2, name);
+      insert.BindInt64(3, canonical ? 1 : 0);
+      KORPUS_RETURN_IF_ERROR(insert.Run());
     }
     {
-      // Every right-hand side sees the row before the update.
+      // ?4 is the canonical name's count now (just written above). Every
+      // right-hand side sees the row before the update.
       KORPUS_ASSIGN_OR_RETURN(
-          Statement upsert,
+          Statement update,
+          connection.Prepare(
+              "UPDATE entities SET "
+              "canonical_name = CASE WHEN n.count > canonical_count THEN ?2 "
+              "ELSE canonical_name END, "
+              "canonical_key = CASE WHEN n.count > canonical_count THEN ?3 "
+              "ELSE canonical_key END, "
+              "canonical_count = max(canonical_count, n.count), "
+              "person_count = person_count + ?4, organization_count = organization_count + ?5, "
+              "location_count = location_count + ?6, other_count = other_count + ?7, "
+              "document_count = document_count + 1, mention_count = mention_count + ?8, "
+              "salience_sum = salience_sum + ?9, salience_max = max(salience_max, ?9) "
+              "FROM (SELECT canonical_count AS count FROM entity_names "
+              "WHERE entity_id = ?1 AND name = ?2) n "
+              "WHERE entity_id = ?1"));
+      update.BindText(1, row.entity_id);
+      update.BindText(2, row.canonical_name);
+      update.BindText(3, row.canonical_key);
+      update.BindInt64(4, row.type == v1::ENTITY_TYPE_PERSON ? 1 : 0);
+      update.BindInt64(5, row.type == v1::ENTITY_TYPE_ORGANIZATION ? 1 : 0);
+      update.BindInt64(6, row.type == v1::ENTITY_TYPE_LOCATION ? 1 : 0);
+      update.BindInt64(7, row.type == v1::ENTITY_TYPE_OTHER ? 1 : 0);
+      update.BindInt64(8, row.mention_count);
+      update.BindDouble(9, row.salience);
+      KORPUS_RETURN_IF_ERROR(update.Run());
+    }
+    if (sqlite3_changes(connection.db()) == 0) {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement insert,
           connection.Prepare(
               "INSERT INTO entities (entity_id, canonical_name, canonical_key, canonical_count, "
               "person_count, organization_count, location_count, other_count, document_count, "
               "mention_count, salience_sum, salience_max) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?10) "
-              "ON CONFLICT (entity_id) DO UPDATE SET "
-              "canonical_name = CASE WHEN excluded.canonical_count > canonical_count "
-              "THEN excluded.canonical_name ELSE canonical_name END, "
-              "canonical_key = CASE WHEN excluded.canonical_count > canonical_count "
-              "THEN excluded.canonical_key ELSE canonical_key END, "
-              "canonical_count = max(canonical_count, excluded.canonical_count), "
-              "person_count = person_count + excluded.person_count, "
-              "organization_count = organization_count + excluded.organization_count, "
-              "location_count = location_count + excluded.location_count, "
-              "other_count = other_count + excluded.other_count, "
-              "document_count = document_count + 1, "
-              "mention_count = mention_count + excluded.mention_count, "
-              "salience_sum = salience_sum + excluded.salience_sum, "
-              "salience_max = max(salience_max, excluded.salience_max)"));
-      upsert.BindText(1, row.entity_id);
-      upsert.BindText(2, row.canonical_name);
-      upsert.BindText(3, row.canonical_key);
-      upsert.BindInt64(4, canonical_count);
-      upsert.BindInt64(5, row.type == v1::ENTITY_TYPE_PERSON ? 1 : 0);
-      upsert.BindInt64(6, row.type == v1::ENTITY_TYPE_ORGANIZATION ? 1 : 0);
-      upsert.BindInt64(7, row.type == v1::ENTITY_TYPE_LOCATION ? 1 : 0);
-      upsert.BindInt64(8, row.type == v1::ENTITY_TYPE_OTHER ? 1 : 0);
-      upsert.BindInt64(9, row.mention_count);
-      upsert.BindDouble(10, row.salience);
-      KORPUS_RETURN_IF_ERROR(upsert.Run());
+              "VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?9)"));
+      insert.BindText(1, row.entity_id);
+      insert.BindText(2, row.canonical_name);
+      insert.BindText(3, row.canonical_key);
+      insert.BindInt64(4, row.type == v1::ENTITY_TYPE_PERSON ? 1 : 0);
+      insert.BindInt64(5, row.type == v1::ENTITY_TYPE_ORGANIZATION ? 1 : 0);
+      insert.BindInt64(6, row.type == v1::ENTITY_TYPE_LOCATION ? 1 : 0);
+      insert.BindInt64(7, row.type == v1::ENTITY_TYPE_OTHER ? 1 : 0);
+      insert.BindInt64(8, row.mention_count);
+      insert.BindDouble(9, row.salience);
+      KORPUS_RETURN_IF_ERROR(insert.Run());
     }
     KORPUS_ASSIGN_OR_RETURN(
         Statement insert,
