@@ -231,8 +231,14 @@ std::vector<Mention> RepairMentions(std::vector<bool>& spread_flags, std::string
     bool stripped_abbreviation = false;
     while (end - m.first_token > 1 && m.subtype != EntitySubtype::kDeriv) {
       const std::string word(tokens[m.first_token].Text(text));
-      if (word.find('-') == std::string::npos ||
-          !knowledge.IsCommonWord(word, stripped_abbreviation)) {
+      // Also an organisation noun before the name ("KI-Startup Velotrax");
+      // it then votes ORG as the word before the mention.
+      // ("Bank of America", "Institut für ..." keep theirs: a lower-case
+      // word follows.)
+      const bool cue = IsOrganisationCue(LowercaseUtf8(word)) &&
+                       StartsUpper(tokens[m.first_token + 1].Text(text));
+      if (!cue && (word.find('-') == std::string::npos ||
+                   !knowledge.IsCommonWord(word, stripped_abbreviation))) {
         break;
       }
       ++m.first_token;
@@ -622,7 +628,13 @@ std::vector<Entity> MergeMentions(std::string_view text, const std::vector<Token
   auto is_person = [&](const Cluster& c) { return c.type == EntityType::kPer; };
   std::vector<int> merged_into(clusters.size(), -1);
   for (size_t c = 0; c < clusters.size(); ++c) {
-    if (!is_person(clusters[c]) || word_count(clusters[c]) != 1) continue;
+    if (clusters[c].items.empty() || word_count(clusters[c]) != 1) continue;
+    // A one-word mention typed otherwise ("Aalberg sagte" tagged LOC) may
+    // still be the surname of the document's one person of that name,
+    // unless the word is a listed place or a country alias ("Washington").
+    const Item& front = items[clusters[c].items.front()];
+    const bool other_type = !is_person(clusters[c]);
+    if (other_type && (front.alias || knowledge.IsPlace(front.words.front()))) continue;
     const std::string& short_form = clusters[c].key;
     const uint32_t position = items[clusters[c].items.front()].mention->begin;
     int before = -1, after = -1, given = -1, given_count = 0;
@@ -647,6 +659,18 @@ std::vector<Entity> MergeMentions(std::string_view text, const std::vector<Token
         }
         if (begin > position && after < 0) after = static_cast<int>(f);
       }
+    }
+    if (other_type) {
+      // Only the surname rule, and only when one person has that surname.
+      int surname_count = 0;
+      for (size_t f = 0; f < clusters.size(); ++f) {
+        if (f == c || !is_person(clusters[f]) || word_count(clusters[f]) < 2) continue;
+        const std::string& full = clusters[f].key;
+        surname_count += full.size() > short_form.size() + 1 && EndsWith(full, short_form) &&
+                         full[full.size() - short_form.size() - 1] == ' ';
+      }
+      merged_into[c] = surname_count == 1 ? (before >= 0 ? before : after) : -1;
+      continue;
     }
     merged_into[c] = before >= 0 ? before : after >= 0 ? after : given_count == 1 ? given : -1;
   }

@@ -12,7 +12,9 @@
 //     "Jensen Huang"; "Chinas Autarkie" -> "Chinas" (the rest, common nouns
 //     only, is no name). Likewise a leading title that is a compound with
 //     such a name: "Nvidia-CEO Jensen Huang" -> "Nvidia-CEO" (a -part
-//     mention of Nvidia) + "Jensen Huang".
+//     mention of Nvidia) + "Jensen Huang". Leading hyphenated common words
+//     and organisation nouns are no part of a name ("KI-Modelle US-Chips",
+//     "KI-Startup Velotrax").
 //  b. A one-token hyphenated mention whose head is a common noun or an
 //     organisation role and whose first part names something ("Nvidia-CEO",
 //     "Nvidia-Chips" tagged as if a name) is a -part mention.
@@ -52,7 +54,10 @@
 //     headline often names "Trump" before the text says "Donald Trump").
 //     Failing that, a one-word person mention that is the first word of
 //     exactly one full name joins it ("Jensen", "Li" -> "Li Qiang"). Person
-//     means the cluster's voted type (below), not the first mention's.
+//     means the cluster's voted type (below), not the first mention's; a
+//     one-word entity voted another type still joins the only person whose
+//     surname it is ("Aalberg sagte" tagged LOC), unless it is a listed
+//     place or a country alias.
 //  6. -deriv mentions ("deutschen", "chinesische") join an entity of their
 //     type whose name shares the adjective's stem ("Deutschland", "China"),
 //     or whose country alias starts it ("amerikanischen" -> "Amerika" ->

@@ -1,11 +1,13 @@
 #include "libs/nlp/entities.h"
 
+#include <filesystem>
 #include <sstream>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "libs/nlp/lexicon.h"
 #include "libs/nlp/ner_gazetteer.h"
+#include "libs/nlp/pipeline.h"
 
 namespace korpus::nlp {
 namespace {
@@ -411,6 +413,67 @@ TEST(EntitiesTest, TitledGenitiveSpreadsToCompounds) {
   EXPECT_EQ(Find(entities, "Quanz")->mentions.size(), 2u);
   EXPECT_EQ(Find(entities, "Quanz")->mentions[0].text, "Quanz-Regierung");
   EXPECT_NE(Find(entities, "Ahlbeck"), nullptr);
+}
+
+TEST(EntitiesTest, MistypedSurnameJoinsTheOnlyPersonOfThatName) {
+  TestKnowledge knowledge;
+  knowledge.gazetteer.AddWord("Kollund", kGazCity);
+  const Doc doc = Build({
+      {"Das KI-Startup Velmora stellte Henrik Aalberg ein .", "O B-PER I-PER O B-PER I-PER O O"},
+      {"Aalberg sagte , Kollund sei ein guter Ort .", "B-LOC O O B-LOC O O O O O"},
+      {"Jens Kollund widersprach .", "B-PER I-PER O O"},
+  });
+  const std::vector<Entity> entities = Merge(doc, knowledge.get());
+  const Entity* aalberg = Find(entities, "Henrik Aalberg");
+  ASSERT_NE(aalberg, nullptr);
+  EXPECT_EQ(aalberg->mentions.size(), 2u);
+  // A listed place keeps its own entity.
+  ASSERT_NE(Find(entities, "Kollund"), nullptr);
+  EXPECT_EQ(Find(entities, "Kollund")->type, EntityType::kLoc);
+  // The organisation noun is stripped and makes the company an ORG.
+  const Entity* velmora = Find(entities, "Velmora");
+  ASSERT_NE(velmora, nullptr);
+  EXPECT_EQ(velmora->type, EntityType::kOrg);
+  EXPECT_EQ(velmora->mentions[0].text, "Velmora");
+  const Doc bank = Build({{"Die Bank of Quorvex wächst .", "O B-ORG I-ORG I-ORG O O"}});
+  ASSERT_EQ(Merge(bank, knowledge.get()).size(), 1u);
+  EXPECT_EQ(Merge(bank, knowledge.get())[0].canonical_name, "Bank of Quorvex");
+}
+
+// The trained pipeline on an invented article: the committed model, the
+// lexicon and the gazetteer together.
+TEST(EntitiesModelTest, CommittedPipelineMergesAnInventedArticle) {
+  const std::string dir = KORPUS_MODEL_DIR;
+  if (!std::filesystem::exists(dir + "/de_ner.bin")) GTEST_SKIP() << "no models/de_ner.bin";
+  PipelineOptions options;
+  options.model_dir = dir;
+  absl::StatusOr<std::unique_ptr<Pipeline>> pipeline = Pipeline::Load(options);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status();
+  const AnalyzedText analysis = (*pipeline)->Analyze(
+      "Velotrax-Chef trifft Merz in Berlin\n\n"
+      "Bundeskanzler Friedrich Merz empfängt am Montag den Velotrax-Chef Henrik Aalberg im "
+      "Kanzleramt. Das Münchner KI-Startup Velotrax entwickelt KI-Chips für Rechenzentren. Merz "
+      "lobte die Velotrax-Chips. Unternehmen wie Velotrax und Quantifi profitieren vom KI-Boom in "
+      "den USA. Aalberg sagte, die Vereinigten Staaten seien ein wichtiger Markt für Velotraxs "
+      "Chips.\n");
+  const std::vector<Entity>& entities = analysis.entities;
+  const Entity* company = Find(entities, "Velotrax");
+  ASSERT_NE(company, nullptr);
+  EXPECT_EQ(company->type, EntityType::kOrg);
+  EXPECT_GE(company->mentions.size(), 5u);
+  const Entity* merz = Find(entities, "Friedrich Merz");
+  ASSERT_NE(merz, nullptr);
+  EXPECT_EQ(merz->mentions.size(), 3u);  // the headline's "Merz" too
+  const Entity* aalberg = Find(entities, "Henrik Aalberg");
+  ASSERT_NE(aalberg, nullptr);
+  EXPECT_EQ(aalberg->mentions.size(), 2u);
+  const Entity* us = Find(entities, "Vereinigte Staaten");
+  ASSERT_NE(us, nullptr);
+  EXPECT_EQ(us->mentions.size(), 2u);
+  EXPECT_EQ(us->entity_id, EntityId("Vereinigte Staaten"));
+  for (const Entity& e : entities) {
+    EXPECT_EQ(e.canonical_name.find("KI"), std::string::npos) << e.canonical_name;
+  }
 }
 
 TEST(EntitiesTest, NoMentionsNoEntities) {
