@@ -66,8 +66,8 @@ absl::StatusOr<std::vector<EntityRow>> PrepareEntities(const v1::Annotations& an
 }
 
 std::string FoldName(std::string_view name) {
-  icu::UnicodeString text =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(error);
   icu::UnicodeString folded;

@@ -560,7 +560,9 @@ absl::Status WriteEntities(Connection& connection, int64_t seq,
   };
   std::vector<Name> aliases;
   for (const internal::EntityRow& row : rows) {
-    for (size_t i = 1; i < row.names.size(); ++i) aliases.push_back({&row.entity_id, &row.names[i]});
+    for (size_t i = 1; i < row.names.size(); ++i) {
+      aliases.push_back({&row.entity_id, &row.names[i]});
+    }
   }
   constexpr char kNameUpsert[] =
       " ON CONFLICT (entity_id, name) DO UPDATE SET document_count = n.document_count + 1, "

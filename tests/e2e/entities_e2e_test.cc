@@ -247,7 +247,9 @@ TEST_F(EntitiesEndToEndTest, ListEntitiesAgreesWithTheAnnotations) {
     EXPECT_NEAR(entity.max_salience(), expected.max_salience, 1e-9);
     // The canonical name is one that most documents give; so is the type.
     int most_names = 0, most_types = 0;
-    for (const auto& [name, count] : expected.canonical_names) most_names = std::max(most_names, count);
+    for (const auto& [name, count] : expected.canonical_names) {
+      most_names = std::max(most_names, count);
+    }
     for (const auto& [type, count] : expected.types) most_types = std::max(most_types, count);
     EXPECT_EQ(expected.canonical_names.count(entity.canonical_name()), 1u);
     EXPECT_EQ(expected.canonical_names.at(entity.canonical_name()), most_names);

@@ -558,9 +558,9 @@ int RunSearch(Invocation& invocation) {
     }
   }
   if (!next_page_token.empty()) {
-    invocation.out << "more: korpusctl search --page_token=" << next_page_token
-                   << " (same query" << (invocation.options.entity_ids.empty() ? "" : " and --entity")
-                   << "; or --all)\n";
+    const bool filtered = !invocation.options.entity_ids.empty();
+    invocation.out << "more: korpusctl search --page_token=" << next_page_token << " (same query"
+                   << (filtered ? " and --entity" : "") << "; or --all)\n";
   }
   invocation.out.flush();
   return kExitOk;

@@ -384,10 +384,12 @@ TEST_P(EntityContractTest, TypeIsTheMostFrequentAndTiesGoToTheLowerValue) {
 
 TEST_P(EntityContractTest, CanonicalNameIsTheMostFrequentOne) {
   // The first name to reach the highest count keeps a tie.
-  PutOrDie(MakeDocument("n1", "A", "Text.", {{"e-x", "DEUTSCHE BAHN", v1::ENTITY_TYPE_ORGANIZATION, 1, 1}}));
-  PutOrDie(MakeDocument("n2", "B", "Text.", {{"e-x", "Deutsche Bahn", v1::ENTITY_TYPE_ORGANIZATION, 1, 1}}));
+  const EntitySpec upper{"e-x", "DEUTSCHE BAHN", v1::ENTITY_TYPE_ORGANIZATION, 1, 1};
+  const EntitySpec mixed{"e-x", "Deutsche Bahn", v1::ENTITY_TYPE_ORGANIZATION, 1, 1};
+  PutOrDie(MakeDocument("n1", "A", "Text.", {upper}));
+  PutOrDie(MakeDocument("n2", "B", "Text.", {mixed}));
   EXPECT_EQ(GetEntity("e-x")->canonical_name(), "DEUTSCHE BAHN");
-  PutOrDie(MakeDocument("n3", "C", "Text.", {{"e-x", "Deutsche Bahn", v1::ENTITY_TYPE_ORGANIZATION, 1, 1}}));
+  PutOrDie(MakeDocument("n3", "C", "Text.", {mixed}));
   absl::StatusOr<v1::Entity> entity = GetEntity("e-x");
   ASSERT_TRUE(entity.ok()) << entity.status();
   EXPECT_EQ(entity->canonical_name(), "Deutsche Bahn");
