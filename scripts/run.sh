@@ -69,6 +69,9 @@ echo "Ingesting seeds/:"
 echo
 "$BUILD_DIR/tools/korpusctl/korpusctl" --gateway="$GATEWAY" stats || true
 echo
+echo "Most mentioned entities:"
+"$BUILD_DIR/tools/korpusctl/korpusctl" --gateway="$GATEWAY" entities --page_size=12 || true
+echo
 echo "korpus is serving: gateway (korpus.v1.CorpusService) on $GATEWAY. Try:"
 echo "  $BUILD_DIR/tools/korpusctl/korpusctl search Exportkontrollen"
 echo "Press Ctrl-C to stop."
