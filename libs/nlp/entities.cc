@@ -634,7 +634,12 @@ std::vector<Entity> MergeMentions(std::string_view text, const std::vector<Token
     // unless the word is a listed place or a country alias ("Washington").
     const Item& front = items[clusters[c].items.front()];
     const bool other_type = !is_person(clusters[c]);
-    if (other_type && (front.alias || knowledge.IsPlace(front.words.front()))) continue;
+    // Not for organisations: "OpenAI" is no surname of "Sam Altman von
+    // OpenAI" (a mention the tagger ran together).
+    if (other_type && (front.alias || knowledge.IsPlace(front.words.front()) ||
+                       clusters[c].type == EntityType::kOrg)) {
+      continue;
+    }
     const std::string& short_form = clusters[c].key;
     const uint32_t position = items[clusters[c].items.front()].mention->begin;
     int before = -1, after = -1, given = -1, given_count = 0;
@@ -666,8 +671,14 @@ std::vector<Entity> MergeMentions(std::string_view text, const std::vector<Token
       for (size_t f = 0; f < clusters.size(); ++f) {
         if (f == c || !is_person(clusters[f]) || word_count(clusters[f]) < 2) continue;
         const std::string& full = clusters[f].key;
-        surname_count += full.size() > short_form.size() + 1 && EndsWith(full, short_form) &&
-                         full[full.size() - short_form.size() - 1] == ' ';
+        bool all_capitalised = true;
+        for (const std::string& word : items[clusters[f].items.front()].words) {
+          all_capitalised = all_capitalised && StartsUpper(word);
+        }
+        const bool ends = full.size() > short_form.size() + 1 && EndsWith(full, short_form) &&
+                          full[full.size() - short_form.size() - 1] == ' ';
+        if (ends && !all_capitalised) surname_count = 2;  // "X von Y": not a surname
+        surname_count += ends;
       }
       merged_into[c] = surname_count == 1 ? (before >= 0 ? before : after) : -1;
       continue;

@@ -435,6 +435,12 @@ TEST(EntitiesTest, MistypedSurnameJoinsTheOnlyPersonOfThatName) {
   ASSERT_NE(velmora, nullptr);
   EXPECT_EQ(velmora->type, EntityType::kOrg);
   EXPECT_EQ(velmora->mentions[0].text, "Velmora");
+  // An organisation is no surname, nor is the name after "von".
+  const Doc ceo = Build({{"Quorvex lobt Lena Brandt von Velmora , sagt Velmora .",
+                          "B-ORG O B-PER I-PER I-PER I-PER O O B-LOC O"}});
+  const std::vector<Entity> ceo_entities = Merge(ceo, knowledge.get());
+  ASSERT_NE(Find(ceo_entities, "Velmora"), nullptr);
+  EXPECT_EQ(Find(ceo_entities, "Velmora")->mentions.size(), 1u);
   const Doc bank = Build({{"Die Bank of Quorvex wächst .", "O B-ORG I-ORG I-ORG O O"}});
   ASSERT_EQ(Merge(bank, knowledge.get()).size(), 1u);
   EXPECT_EQ(Merge(bank, knowledge.get())[0].canonical_name, "Bank of Quorvex");
