@@ -99,7 +99,7 @@ def main(out_dir):
     out = lines.append
     m = results["machine"]
     out(f"korpus benchmarks: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB; "
-        f"{results['load_average_before']}; medians")
+        f"load average before {results['load_average_before']}; medians")
     out("")
     out(f"{'NLP, one core':34} {'text':14} {'tokens/s':>12} {'ours/ICU':>9}")
     for label, rows, name, icu, text in stages:
@@ -228,7 +228,8 @@ def main(out_dir):
         out(f"  {name:42} {target:>20} {measured:>20}  {'yes' if met else 'NO'}")
     if results["wall_time"]:
         out("")
-        out(f"{results['wall_time']}; {results['load_average_after']}")
+        out(f"wall time {results['wall_time']} s; load average after "
+            f"{results['load_average_after']}")
 
     with open(os.path.join(out_dir, "results.json"), "w", encoding="utf-8") as f:
         json.dump(results, f, indent=2, ensure_ascii=False)

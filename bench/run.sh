@@ -23,7 +23,8 @@ if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then
 fi
 
 started=$(date +%s)
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out_dir/loadavg_before.txt"
+cut -d' ' -f1-3 /proc/loadavg > "$out_dir/loadavg_before.txt"
+echo "load average before: $(cat "$out_dir/loadavg_before.txt")"
 
 gbench=(--benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true
         --benchmark_out_format=json)
@@ -41,7 +42,7 @@ echo "== end to end, serving, memory, growth (korpus-bench-e2e)"
 # shellcheck disable=SC2086
 "$build_dir/bench/korpus-bench-e2e" --json_out="$out_dir/e2e.json" ${BENCH_E2E_FLAGS:-}
 
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out_dir/loadavg_after.txt"
-echo "wall time: $(( $(date +%s) - started )) s" | tee "$out_dir/wall_time.txt"
+cut -d' ' -f1-3 /proc/loadavg > "$out_dir/loadavg_after.txt"
+echo "$(( $(date +%s) - started ))" > "$out_dir/wall_time.txt"
 
 /usr/bin/python3 bench/report.py "$out_dir"
