@@ -66,6 +66,8 @@ ABSL_FLAG(int, growth_annotators, 2, "Annotator processes in the growth run.");
 ABSL_FLAG(absl::Duration, growth_serve_duration, absl::Seconds(5),
           "Measured Search time at each growth size.");
 ABSL_FLAG(int, query_words, 40, "Distinct query words for Search.");
+ABSL_FLAG(int, query_offset, 0,
+          "Skip this many of the most frequent query words (larger: rarer words, fewer matches).");
 ABSL_FLAG(uint64_t, seed, 1, "Corpus seed.");
 ABSL_FLAG(int, tokens, 600, "Tokens per article.");
 ABSL_FLAG(std::string, data_dir, KORPUS_SHARED_DATA_DIR,
@@ -413,7 +415,14 @@ int Run() {
     Progress(absl::StrCat("cannot build the corpus: ", corpus.status().ToString()));
     return 1;
   }
-  const std::vector<std::string> words = corpus->QueryWords(absl::GetFlag(FLAGS_query_words));
+  const int query_offset = std::max(0, absl::GetFlag(FLAGS_query_offset));
+  std::vector<std::string> words =
+      corpus->QueryWords(query_offset + absl::GetFlag(FLAGS_query_words));
+  words.erase(words.begin(), words.begin() + std::min<size_t>(query_offset, words.size()));
+  if (words.empty()) {
+    Progress("no query words left after --query_offset");
+    return 2;
+  }
   std::vector<int64_t> growth;
   for (const std::string& size : absl::GetFlag(FLAGS_growth)) {
     int64_t n = 0;
