@@ -75,8 +75,11 @@ absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode m
     only_metadata.SerializeToString(&row.metadata_blob);
   }
   {
+    // The text view's structure: paragraphs and the page furniture ingest
+    // removed (kept so that nothing of the raw article is lost).
     v1::Document only_paragraphs;
     *only_paragraphs.mutable_paragraphs() = document.paragraphs();
+    *only_paragraphs.mutable_removed() = document.removed();
     only_paragraphs.SerializeToString(&row.paragraphs_blob);
   }
   row.has_annotations = document.has_annotations();

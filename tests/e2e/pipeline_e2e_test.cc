@@ -303,6 +303,35 @@ TEST_F(PipelineEndToEndTest, BadArticlesAreRefusedWithClearCodesAndNothingIsStor
   EXPECT_EQ(DocumentCount(), 0);
 }
 
+TEST_F(PipelineEndToEndTest, PageFurnitureLeavesTheTextButIsKeptWithTheDocument) {
+  v1::IngestDocumentsRequest batch;
+  batch.add_articles()->set_content(
+      "Neue Brücke über die Elbe eröffnet\n"
+      "Nach vier Jahren Bauzeit ist die neue Brücke in Dresden für den Verkehr freigegeben "
+      "worden. Die Stadt rechnet mit deutlich kürzeren Wegen für Pendler.\n"
+      "Der Bau kostete rund 80 Millionen Euro und lag damit im Plan, wie die Verwaltung "
+      "am Montag mitteilte.\n"
+      "Schreibe einen Kommentar\n"
+      "Deine E-Mail-Adresse wird nicht veröffentlicht\n");
+  absl::StatusOr<v1::IngestDocumentsResponse> response = client_->IngestDocuments(batch, {});
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->created_count(), 1) << response->DebugString();
+
+  v1::GetDocumentRequest get;
+  get.set_id(response->results(0).document_id());
+  get.set_view(v1::DOCUMENT_VIEW_TEXT);
+  absl::StatusOr<v1::Document> document = client_->GetDocument(get, {});
+  ASSERT_TRUE(document.ok()) << document.status();
+  EXPECT_THAT(document->text(), ::testing::Not(::testing::HasSubstr("Kommentar")));
+  EXPECT_THAT(document->text(), ::testing::HasSubstr("Pendler"));
+  std::string removed;
+  for (const v1::RemovedBlock& block : document->removed()) {
+    removed += block.text() + "\n";
+    EXPECT_GT(block.signals_size(), 0);
+  }
+  EXPECT_THAT(removed, ::testing::HasSubstr("Schreibe einen Kommentar"));
+}
+
 TEST_F(PipelineEndToEndTest, ServersDrainAndExitCleanlyOnSigterm) {
   EXPECT_TRUE(cluster_->gateway().Stop(SIGTERM).ok());
   EXPECT_TRUE(cluster_->StopStorage().ok());
