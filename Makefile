@@ -74,6 +74,9 @@ models: configure
 	/usr/bin/python3 tools/train/ner_export_faker.py > $(BUILD_DIR)/ner/faker_names.tsv
 	$(BUILD_DIR)/tools/train/korpus-train-ner --train=../shared/data/germeval2014/NER-de-dev.tsv \
 	  --models=models --name_lists=$(BUILD_DIR)/ner/faker_names.tsv --out=models/de_ner.bin
+	@cmake --build $(BUILD_DIR) --target korpus-train-sentiment -j$(JOBS)
+	$(BUILD_DIR)/tools/train/korpus-train-sentiment \
+	  --germanlex=../shared/data/sentiment-zurich/germanlex.csv --out=models/de_sentiment.bin
 
 # CoNLL 2018 metrics on the held-out GSD test set and GermEval 2014 NER
 # metrics on its test set; also writes $(BUILD_DIR)/eval/{nlp,ner}.json.
