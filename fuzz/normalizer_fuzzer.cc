@@ -6,22 +6,6 @@
 
 #include "fuzz/fuzz_check.h"
 #include "libs/ingest/normalizer.h"
-#include "unicode/utf8.h"
-
-namespace {
-
-bool IsValidUtf8(const std::string& text) {
-  int32_t i = 0;
-  const int32_t length = static_cast<int32_t>(text.size());
-  while (i < length) {
-    UChar32 c;
-    U8_NEXT(text.data(), i, length, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const korpus::ingest::Normalizer* normalizer = [] {
@@ -43,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   FUZZ_CHECK(!document->text().empty());
-  FUZZ_CHECK(IsValidUtf8(document->text()));
+  FUZZ_CHECK(korpus::fuzz::IsValidUtf8(document->text()));
   FUZZ_CHECK(document->id().size() == 25 && document->id()[0] == 'd');
   int32_t previous_end = 0;
   for (const korpus::v1::Paragraph& paragraph : document->paragraphs()) {

@@ -9,22 +9,10 @@
 
 #include "fuzz/fuzz_check.h"
 #include "libs/nlp/pipeline.h"
-#include "unicode/utf8.h"
 
 namespace {
 
 const korpus::nlp::Pipeline* pipeline = nullptr;
-
-bool IsValidUtf8(std::string_view text) {
-  int32_t i = 0;
-  const int32_t length = static_cast<int32_t>(text.size());
-  while (i < length) {
-    UChar32 c;
-    U8_NEXT(text.data(), i, length, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -46,7 +34,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   // The pipeline's contract is valid UTF-8 (ingest guarantees it).
-  if (!IsValidUtf8(text)) return 0;
+  if (!korpus::fuzz::IsValidUtf8(text)) return 0;
   const korpus::nlp::AnalyzedText analysis = pipeline->Analyze(text);
 
   uint32_t previous_end = 0;
