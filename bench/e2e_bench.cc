@@ -12,7 +12,8 @@
 //  2. Serving on that corpus: GetDocument (random ids, BASIC and FULL view)
 //     and Search (--query_words frequent nouns) under the closed-loop load
 //     generator (bench/load_generator.h), and korpus-bench-echo, the same
-//     bootstrap doing nothing, as the ceiling, in the same run.
+//     bootstrap doing nothing, as the ceiling, in the same run; also the
+//     echo behind a relay that forwards like the gateway (two hops).
 //  3. Memory: peak resident memory (VmHWM) of every service over phases 1
 //     and 2, and resident memory (VmRSS) idle after start and after the run.
 //  4. Growth, with --growth_annotators annotators: ingest up to each size
@@ -82,6 +83,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using testing::KorpusCluster;
+using testing::ProcessSpec;
 using testing::ServiceProcess;
 
 double SecondsSince(Clock::time_point start) {
@@ -543,6 +545,44 @@ int Run() {
     Progress("Echo: " + Describe(echo_result));
     Progress(absl::StrFormat("CPU ms per call: echo server %.3f client %.3f", echo_server_ms,
                              echo_client_ms));
+
+    // The same echo behind a relay that forwards like the gateway (a
+    // blocking call per request): the ceiling of a two-hop call of the
+    // gateway's structure; and behind a relay on the callback API.
+    struct RelayRun {
+      LoadResult load;
+      double relay_ms = 0, echo_ms = 0, client_ms = 0;
+    };
+    auto run_relay = [&](bool async) -> absl::StatusOr<RelayRun> {
+      ProcessSpec spec{.binary = absl::GetFlag(FLAGS_echo_binary),
+                       .args = {absl::StrCat("--relay_to=", (*echo)->address())},
+                       .log_path = dir.path() + (async ? "/echo-relay-async.log" : "/echo-relay.log")};
+      if (async) spec.args.push_back("--relay_async");
+      absl::StatusOr<std::unique_ptr<ServiceProcess>> relay = ServiceProcess::Start(spec);
+      if (!relay.ok()) return relay.status();
+      const auto relay_stubs = Stubs<EchoService>((*relay)->address());
+      const double relay_before = CpuSeconds((*relay)->pid()),
+                   echo_before = CpuSeconds((*echo)->pid()), self_before = CpuSeconds(0);
+      RelayRun run;
+      run.load = LoadEcho(relay_stubs, serve);
+      const double calls = run.load.calls / serve_share;
+      run.relay_ms = (CpuSeconds((*relay)->pid()) - relay_before) * 1000 / calls;
+      run.echo_ms = (CpuSeconds((*echo)->pid()) - echo_before) * 1000 / calls;
+      run.client_ms = (CpuSeconds(0) - self_before) * 1000 / calls;
+      (void)(*relay)->Stop(SIGTERM);
+      Progress(absl::StrCat("Echo behind a ", async ? "callback-API" : "blocking", " relay: ",
+                            Describe(run.load)));
+      Progress(absl::StrFormat("CPU ms per call: relay %.3f echo %.3f client %.3f", run.relay_ms,
+                               run.echo_ms, run.client_ms));
+      return run;
+    };
+    absl::StatusOr<RelayRun> relay = run_relay(false);
+    absl::StatusOr<RelayRun> relay_async = run_relay(true);
+    if (!relay.ok() || !relay_async.ok()) {
+      Progress(absl::StrCat("cannot start the echo relay: ",
+                            (!relay.ok() ? relay.status() : relay_async.status()).ToString()));
+      return 1;
+    }
     (void)(*echo)->Stop(SIGTERM);
 
     json.Open("serving");
@@ -550,6 +590,8 @@ int Run() {
     WriteLoad(json, "get_document_full", get_full);
     WriteLoad(json, "search", search);
     WriteLoad(json, "echo", echo_result);
+    WriteLoad(json, "echo_relay", relay->load);
+    WriteLoad(json, "echo_relay_async", relay_async->load);
     WriteCpu(json, "get_document_basic_cpu_ms", services, cpu[0], cpu[1],
              get_basic.calls / serve_share, "call");
     WriteCpu(json, "get_document_full_cpu_ms", services, cpu[1], cpu[2],
@@ -557,6 +599,11 @@ int Run() {
     WriteCpu(json, "search_cpu_ms", services, cpu[2], cpu[3], search.calls / serve_share, "call");
     json.Open("echo_cpu_ms").String("per", "call").Number("echo", echo_server_ms)
         .Number("client", echo_client_ms).Close();
+    json.Open("echo_relay_cpu_ms").String("per", "call").Number("relay", relay->relay_ms)
+        .Number("echo", relay->echo_ms).Number("client", relay->client_ms).Close();
+    json.Open("echo_relay_async_cpu_ms").String("per", "call")
+        .Number("relay", relay_async->relay_ms).Number("echo", relay_async->echo_ms)
+        .Number("client", relay_async->client_ms).Close();
     json.Int("corpus_documents", ingest.created + static_cast<int64_t>(latencies.size()));
     json.Close();
 

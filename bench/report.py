@@ -143,7 +143,11 @@ def main(out_dir):
     for key, label in (("get_document_basic", "GetDocument (BASIC view)"),
                        ("get_document_full", "GetDocument (FULL view)"),
                        ("search", "Search (1 word, 10 hits)"),
-                       ("echo", "echo (same bootstrap)")):
+                       ("echo", "echo (same bootstrap)"),
+                       ("echo_relay", "echo behind a blocking relay"),
+                       ("echo_relay_async", "echo behind a callback relay")):
+        if key not in s:
+            continue
         r = s[key]
         ratio = r["qps"] / echo["qps"] if echo["qps"] else 0
         results["serving"][key] = dict(r, ratio_vs_echo=ratio)
@@ -156,10 +160,13 @@ def main(out_dir):
                 ("GetDocument BASIC, per call", s.get("get_document_basic_cpu_ms")),
                 ("GetDocument FULL, per call", s.get("get_document_full_cpu_ms")),
                 ("Search, per call", s.get("search_cpu_ms")),
-                ("echo, per call", s.get("echo_cpu_ms"))]
-    names = ["gateway", "ingest", "annotator", "storage", "echo", "client"]
+                ("echo, per call", s.get("echo_cpu_ms")),
+                ("echo via blocking relay", s.get("echo_relay_cpu_ms")),
+                ("echo via callback relay", s.get("echo_relay_async_cpu_ms"))]
+    names = ["gateway", "ingest", "annotator", "storage", "relay", "echo", "client"]
     out("")
     out(f"{'CPU ms by process':30}" + "".join(f"{n:>10}" for n in names))
+    # (relay: the echo relay standing in for the gateway)
     results["cpu_ms"] = {}
     for label, row in cpu_rows:
         if not row:
