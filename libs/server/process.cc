@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "libs/server/logging.h"
 
 ABSL_FLAG(std::string, log_level, "info",
@@ -90,6 +91,11 @@ std::vector<std::string> InitProcess(int argc, char** argv, const ProcessInfo& i
       "\n\nEvery flag --name can also be set by the environment variable KORPUS_NAME "
       "(upper case); the command line wins.\n\nUsage: ", ProgramName(argv[0]), " [flags]"));
 
+  // Debian's Abseil tracks lock ordering on every absl::Mutex acquisition
+  // (a debugging aid that cost the gateway about 4 % of its CPU in
+  // docs/BENCHMARKS.md's profile). Servers and tools run without it; unit
+  // tests, which do not call InitProcess, keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (absl::Status status = ApplyEnvironmentFallbacks(); !status.ok()) {
     std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
     std::exit(2);
