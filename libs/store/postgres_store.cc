@@ -684,27 +684,37 @@ std::string MentionsAll(std::string_view seq_column, int first, size_t count) {
   return sql;
 }
 
-// The tsquery of a parsed query: every term through phraseto_tsquery (a
-// word is a one-word phrase; a hyphenated word becomes the phrase the
-// parser made of it when indexing), joined with &&. Terms are bound as
-// parameters $first, $first+1, ...
-std::string TsQuery(const ParsedQuery& query, int first) {
-  std::vector<std::string> parts;
-  for (size_t i = 0; i < query.terms.size(); ++i) {
-    parts.push_back(absl::StrCat("phraseto_tsquery('simple', $", first + i, ")"));
+// The tsquery of a query tree (ParseQuery), built from the words and
+// phrases bound as parameters $next_param, $next_param+1, ... in leaf order
+// (ParsedQuery::Leaves): a word or phrase goes through phraseto_tsquery (a
+// word is a one-word phrase; a hyphenated word becomes the phrase the parser
+// made of it when indexing), a prefix gets ":*" on its last lexeme. The
+// parser guarantees every leaf a letter or digit, so no operand is empty
+// (&& would drop an empty one and match everything).
+std::string TsQueryOf(const QueryNode& node, int& next_param) {
+  switch (node.kind) {
+    case QueryNode::Kind::kWord:
+    case QueryNode::Kind::kPhrase: {
+      const std::string phrase = absl::StrCat("phraseto_tsquery('simple', $", next_param++, ")");
+      if (!node.prefix) return phrase;
+      return absl::StrCat("(", phrase, "::text || ':*')::tsquery");
+    }
+    case QueryNode::Kind::kAnd:
+    case QueryNode::Kind::kOr: {
+      std::vector<std::string> parts;
+      for (const QueryNode& child : node.children) parts.push_back(TsQueryOf(child, next_param));
+      return absl::StrCat("(", absl::StrJoin(parts, node.kind == QueryNode::Kind::kAnd ? " && " : " || "),
+                          ")");
+    }
+    case QueryNode::Kind::kNot:
+      return absl::StrCat("(!!", TsQueryOf(node.children[0], next_param), ")");
   }
-  return absl::StrCat("(", absl::StrJoin(parts, " && "), ")");
+  return "";
 }
 
-// True only if every term has a lexeme: && drops an empty operand, so
-// without this a term of punctuation only ("–") would match everything
-// instead of nothing.
-std::string EveryTermHasLexemes(const ParsedQuery& query, int first) {
-  std::vector<std::string> parts;
-  for (size_t i = 0; i < query.terms.size(); ++i) {
-    parts.push_back(absl::StrCat("numnode(phraseto_tsquery('simple', $", first + i, ")) > 0"));
-  }
-  return absl::StrJoin(parts, " AND ");
+std::string TsQuery(const ParsedQuery& query, int first) {
+  int next_param = first;
+  return TsQueryOf(query.root, next_param);
 }
 
 }  // namespace
@@ -878,11 +888,9 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
   KORPUS_RETURN_IF_ERROR(internal::ValidateView(request.view(), "SearchRequest.view"));
   KORPUS_ASSIGN_OR_RETURN(const ParsedQuery query, ParseQuery(request.query()));
   const v1::DocumentView view = internal::OrDefault(request.view(), v1::DOCUMENT_VIEW_BASIC);
-  // Bound to the parsed query, so that "a  b" and "a b" share tokens.
-  std::string terms;
-  for (const QueryTerm& term : query.terms) {
-    absl::StrAppend(&terms, term.phrase ? "\"" : "'", term.text, "\n");
-  }
+  // Bound to the parsed query, so that "a  b" and "a AND b" share tokens.
+  const std::string terms = query.Canonical();
+  const std::vector<const QueryNode*> leaves = query.Leaves();
   KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
                           internal::EntityFilter(request.entity_ids(),
                                                  "SearchRequest.entity_ids"));
@@ -896,12 +904,11 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
   }
 
   // Parameters: the terms, then the entity ids, then limit and offset.
-  const int first_entity = static_cast<int>(query.terms.size()) + 1;
-  const std::string match =
-      absl::StrCat("d.search @@ ", TsQuery(query, 1), " AND ", EveryTermHasLexemes(query, 1),
-                   MentionsAll("d.seq", first_entity, entity_ids.size()));
-  auto add_terms = [&query, &entity_ids](Params& params) {
-    for (const QueryTerm& term : query.terms) params.Text(term.text);
+  const int first_entity = static_cast<int>(leaves.size()) + 1;
+  const std::string match = absl::StrCat("d.search @@ ", TsQuery(query, 1),
+                                         MentionsAll("d.seq", first_entity, entity_ids.size()));
+  auto add_terms = [&leaves, &entity_ids](Params& params) {
+    for (const QueryNode* leaf : leaves) params.Text(leaf->text);
     for (const std::string& id : entity_ids) params.Text(id);
   };
 

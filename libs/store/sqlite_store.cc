@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -126,14 +127,40 @@ std::string Fts5String(std::string_view text) {
                       "\"");
 }
 
-std::string Fts5Match(const ParsedQuery& query) {
-  std::string match;
-  for (const QueryTerm& term : query.terms) {
-    if (!match.empty()) match += " AND ";
-    match += Fts5String(term.text);
+// The FTS5 expression of a query tree (ParseQuery). FTS5's NOT is binary
+// ("a NOT b"), which is why the parser only allows NOT beside a term that
+// must match: an AND's NOT children are subtracted from its other children.
+std::string Fts5Expression(const QueryNode& node) {
+  switch (node.kind) {
+    case QueryNode::Kind::kWord:
+      return node.prefix ? absl::StrCat(Fts5String(node.text), " *") : Fts5String(node.text);
+    case QueryNode::Kind::kPhrase:
+      return Fts5String(node.text);
+    case QueryNode::Kind::kOr: {
+      std::vector<std::string> parts;
+      for (const QueryNode& child : node.children) parts.push_back(Fts5Expression(child));
+      return absl::StrCat("(", absl::StrJoin(parts, " OR "), ")");
+    }
+    case QueryNode::Kind::kAnd: {
+      std::vector<std::string> positive;
+      for (const QueryNode& child : node.children) {
+        if (child.kind != QueryNode::Kind::kNot) positive.push_back(Fts5Expression(child));
+      }
+      std::string expression = absl::StrCat("(", absl::StrJoin(positive, " AND "), ")");
+      for (const QueryNode& child : node.children) {
+        if (child.kind == QueryNode::Kind::kNot) {
+          expression = absl::StrCat("(", expression, " NOT ", Fts5Expression(child.children[0]), ")");
+        }
+      }
+      return expression;
+    }
+    case QueryNode::Kind::kNot:  // only under kAnd, handled there
+      break;
   }
-  return match;
+  return "";
 }
+
+std::string Fts5Match(const ParsedQuery& query) { return Fts5Expression(query.root); }
 
 // " AND EXISTS (...)" for each of `count` entity ids bound as parameters
 // ?first, ?first+1, ...: the document `seq_column` mentions them all.

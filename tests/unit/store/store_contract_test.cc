@@ -351,14 +351,35 @@ TEST_P(StoreContractTest, SearchPhrasesNeedAdjacentWordsInOrder) {
   EXPECT_THAT(SearchIds("\"Senat von Berlin\" Fahrräder"), ElementsAre("fahrrad"));
 }
 
-TEST_P(StoreContractTest, SearchTreatsOperatorsAndSqlAsPlainWords) {
+TEST_P(StoreContractTest, SearchCombinesTermsWithAndOrNot) {
   PutGermanCorpus();
-  // FTS5 operators and SQL fragments are quoted, never interpreted.
-  EXPECT_THAT(SearchIds("Händler OR Tokio"), ElementsAre());
-  EXPECT_THAT(SearchIds("NOT China"), ElementsAre());
-  EXPECT_THAT(SearchIds("Händ*"), ElementsAre());
+  EXPECT_THAT(SearchIds("Händler AND China"), ElementsAre("chips"));
+  EXPECT_THAT(SearchIds("Halbleiter OR Haushalt"), UnorderedElementsAre("chips", "senat"));
+  EXPECT_THAT(SearchIds("Händler NOT China"), ElementsAre("zoll"));
+  EXPECT_THAT(SearchIds("Senat NOT \"Berliner Senat\""), ElementsAre("fahrrad"));
+  EXPECT_THAT(SearchIds("(Äpfel OR Apfel) NOT Arzt"), ElementsAre("aepfel"));
+  EXPECT_THAT(SearchIds("Händler OR Tokio"), UnorderedElementsAre("chips", "zoll"));
+  // OR binds weaker than AND.
+  EXPECT_THAT(SearchIds("Händler China OR Fahrräder"), UnorderedElementsAre("chips", "fahrrad"));
+}
+
+TEST_P(StoreContractTest, SearchMatchesPrefixes) {
+  PutGermanCorpus();
+  EXPECT_THAT(SearchIds("Händ*"), UnorderedElementsAre("chips", "zoll"));
+  EXPECT_THAT(SearchIds("Exportkontroll*"), UnorderedElementsAre("chips", "zoll"));
+  EXPECT_THAT(SearchIds("Haushal* Senat"), ElementsAre("senat"));
+  EXPECT_THAT(SearchIds("Tokio*"), ElementsAre());
+}
+
+TEST_P(StoreContractTest, SearchTreatsEngineSyntaxAndSqlAsPlainWords) {
+  PutGermanCorpus();
+  // Engine operators other than the query language's and SQL fragments are
+  // quoted, never interpreted.
   EXPECT_THAT(SearchIds("title:Haushalt"), ElementsAre());
-  EXPECT_THAT(SearchIds("Haushalt'); DROP TABLE documents;"), ElementsAre());
+  EXPECT_THAT(SearchIds("Haushalt'; DROP TABLE documents"), ElementsAre());
+  EXPECT_THAT(SearchIds("\"Haushalt'); DROP TABLE documents;\""), ElementsAre());
+  EXPECT_THAT(SearchIds("Händler NEAR China"), ElementsAre());
+  EXPECT_THAT(SearchIds("Händler|China"), ElementsAre());
   EXPECT_EQ(store_->Stats()->document_count(), 6);
 }
 
@@ -545,12 +566,13 @@ TEST_P(StoreContractTest, ConcurrentWritersAndReaders) {
 }
 
 
-TEST_P(StoreContractTest, SearchTermWithoutWordCharactersMatchesNothing) {
+TEST_P(StoreContractTest, SearchRejectsTermsWithoutLetters) {
   PutGermanCorpus();
-  // ParseQuery accepts non-ASCII punctuation; it never matches a word, so a
-  // query needing it matches nothing rather than everything.
-  EXPECT_THAT(SearchIds("–"), ElementsAre());
-  EXPECT_THAT(SearchIds("Händler –"), ElementsAre());
+  // A term of punctuation only could never match; it is refused rather than
+  // silently dropped (which would widen an AND to everything).
+  v1::SearchRequest request;
+  request.set_query("Händler –");
+  EXPECT_EQ(store_->Search(request).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(StoreContractTest, ImportKeepsIngestionTimeStateAndAnnotations) {
