@@ -140,8 +140,8 @@ constexpr Command kCommands[] = {
      "or comma-separated), only those that mention every one of these entities.",
      0, 0, RunList},
     {"search", "QUERY... [--entity=ID...] [--page_size=N] [--page_token=T] [--all]",
-     "Full-text search; the words are joined into one query (\"double quotes\" make a "
-     "phrase). --entity (repeated or comma-separated) keeps only documents that also mention "
+     "Full-text search; the arguments are joined into one query: words (all must occur), "
+     "\"phrases\", OR, NOT, (groups), prefix* (docs/QUERY.md). --entity (repeated or comma-separated) keeps only documents that also mention "
      "every one of these entities.",
      1, -1, RunSearch},
     {"entities",
