@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -235,6 +236,57 @@ class SqliteStore::Connection {
 
   sqlite3* db_;
   absl::flat_hash_map<std::string, sqlite3_stmt*> statements_ ABSL_GUARDED_BY(mu);
+};
+
+// The reader connections not in use. Acquire() waits while all are busy;
+// the most recently released one goes out first, its caches warmest.
+class SqliteStore::ReaderPool {
+ public:
+  explicit ReaderPool(std::vector<std::unique_ptr<Connection>> connections)
+      : connections_(std::move(connections)) {
+    for (auto& connection : connections_) idle_.push_back(connection.get());
+  }
+
+  Connection* Acquire() {
+    mu_.LockWhen(absl::Condition(this, &ReaderPool::HasIdle));
+    Connection* connection = idle_.back();
+    idle_.pop_back();
+    mu_.Unlock();
+    return connection;
+  }
+
+  void Release(Connection* connection) {
+    absl::MutexLock lock(&mu_);
+    idle_.push_back(connection);
+  }
+
+ private:
+  bool HasIdle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !idle_.empty(); }
+
+  const std::vector<std::unique_ptr<Connection>> connections_;
+  absl::Mutex mu_;
+  std::vector<Connection*> idle_ ABSL_GUARDED_BY(mu_);
+};
+
+// A connection for one read: a reader from the pool, given back on
+// destruction, or the writer for an in-memory database. The caller still
+// takes the connection's `mu` (uncontended for a pooled reader).
+class SqliteStore::ReaderLease {
+ public:
+  explicit ReaderLease(SqliteStore& store)
+      : pool_(store.readers_.get()),
+        connection_(pool_ != nullptr ? pool_->Acquire() : store.writer_.get()) {}
+  ~ReaderLease() {
+    if (pool_ != nullptr) pool_->Release(connection_);
+  }
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+
+  Connection& operator*() const { return *connection_; }
+
+ private:
+  ReaderPool* const pool_;
+  Connection* const connection_;
 };
 
 namespace {
@@ -550,6 +602,11 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptio
   if (options.path.empty()) {
     return absl::InvalidArgumentError("SqliteOptions.path is empty");
   }
+  if (options.reader_connections < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SqliteOptions.reader_connections must be at least 1, got ",
+                     options.reader_connections));
+  }
   const bool in_memory = options.path == ":memory:";
   KORPUS_ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> writer,
@@ -557,16 +614,22 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptio
                        options.busy_timeout));
   KORPUS_RETURN_IF_ERROR(Configure(*writer, in_memory));
   KORPUS_RETURN_IF_ERROR(Migrate(*writer, options.path));
-  std::unique_ptr<Connection> reader;
+  std::unique_ptr<ReaderPool> readers;
   if (!in_memory) {
-    KORPUS_ASSIGN_OR_RETURN(
-        reader, Connection::Open(options.path, SQLITE_OPEN_READONLY, options.busy_timeout));
+    std::vector<std::unique_ptr<Connection>> connections;
+    for (int i = 0; i < options.reader_connections; ++i) {
+      KORPUS_ASSIGN_OR_RETURN(
+          std::unique_ptr<Connection> reader,
+          Connection::Open(options.path, SQLITE_OPEN_READONLY, options.busy_timeout));
+      connections.push_back(std::move(reader));
+    }
+    readers = std::make_unique<ReaderPool>(std::move(connections));
   }
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(reader)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader)
-    : writer_(std::move(writer)), reader_(std::move(reader)) {}
+SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<ReaderPool> readers)
+    : writer_(std::move(writer)), readers_(std::move(readers)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -659,7 +722,8 @@ absl::StatusOr<v1::Document> SqliteStore::Get(std::string_view id, v1::DocumentV
   if (id.empty()) return absl::InvalidArgumentError("GetDocumentRequest.id is empty");
   KORPUS_RETURN_IF_ERROR(internal::ValidateView(view, "GetDocumentRequest.view"));
   view = internal::OrDefault(view, v1::DOCUMENT_VIEW_FULL);
-  Connection& connection = reader();
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
   absl::MutexLock lock(&connection.mu);
   KORPUS_ASSIGN_OR_RETURN(
       Statement select,
@@ -693,7 +757,8 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
   }
 
   v1::ListDocumentsResponse response;
-  Connection& connection = reader();
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
   absl::MutexLock lock(&connection.mu);
   // With entities, the walk goes along the first entity's index entries
   // (entity_id, document_seq), already in ingestion order, and checks the
@@ -750,7 +815,8 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
   }
 
   v1::SearchResponse response;
-  Connection& connection = reader();
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
   absl::MutexLock lock(&connection.mu);
   // One read transaction, so that the count and the page see the same state.
   KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
@@ -833,7 +899,8 @@ absl::StatusOr<v1::ListEntitiesResponse> SqliteStore::ListEntities(
   KORPUS_ASSIGN_OR_RETURN(const internal::EntityListing listing,
                           internal::PrepareEntityListing(request));
   v1::ListEntitiesResponse response;
-  Connection& connection = reader();
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
   absl::MutexLock lock(&connection.mu);
   // One read transaction, so that the count and the page see the same state.
   KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
@@ -877,7 +944,8 @@ absl::StatusOr<v1::Entity> SqliteStore::GetEntity(const v1::GetEntityRequest& re
   KORPUS_ASSIGN_OR_RETURN(const internal::EntityLookup lookup,
                           internal::PrepareEntityLookup(request));
   v1::Entity entity;
-  Connection& connection = reader();
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
   absl::MutexLock lock(&connection.mu);
   KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
   {
@@ -926,7 +994,8 @@ absl::StatusOr<v1::Entity> SqliteStore::GetEntity(const v1::GetEntityRequest& re
 }
 
 absl::StatusOr<v1::CorpusStats> SqliteStore::Stats() {
-  Connection& connection = reader();
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
   absl::MutexLock lock(&connection.mu);
   KORPUS_ASSIGN_OR_RETURN(
       Statement select,

@@ -33,10 +33,12 @@
 // Put survives a process crash; a power cut may lose the last transactions
 // but never corrupts the file), foreign keys on, busy_timeout for other
 // processes holding the lock (then UNAVAILABLE). Within the process, writes
-// go through one connection and reads through a second, read-only one, each
-// serialized by its own mutex, so searches never wait for a write to finish
-// and vice versa (WAL readers see the last committed state). An in-memory
-// database has a single connection for both.
+// go through one connection, serialized by its mutex, and reads through a
+// pool of read-only connections (SqliteOptions.reader_connections), each
+// serving one read at a time: reads run in parallel with each other and
+// with a write (WAL readers see the last committed state), and a read waits
+// only while every reader connection is busy. An in-memory database has a
+// single connection for both.
 #ifndef KORPUS_LIBS_STORE_SQLITE_STORE_H_
 #define KORPUS_LIBS_STORE_SQLITE_STORE_H_
 
@@ -56,6 +58,11 @@ struct SqliteOptions {
   // How long a statement waits for a lock held by another process before
   // failing with UNAVAILABLE. Default 5 s.
   absl::Duration busy_timeout = absl::Seconds(5);
+  // Read-only connections serving Get, List, Search, Stats and the entity
+  // reads, so that that many reads run at once. Each holds its own page
+  // cache (about 2 MB at most). Ignored for ":memory:". At least 1;
+  // default 4.
+  int reader_connections = 4;
 };
 
 class SqliteStore final : public Store {
@@ -85,16 +92,17 @@ class SqliteStore final : public Store {
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request) override;
 
   class Connection;  // Internal: one sqlite3 handle, its mutex and statement cache.
+  class ReaderPool;  // Internal: the idle reader connections.
+  class ReaderLease;  // Internal: a reader connection borrowed for one read.
 
  protected:
   absl::StatusOr<PutResult> Write(const v1::Document& document, WriteMode mode) override;
 
  private:
-  SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader);
-  Connection& reader() { return reader_ ? *reader_ : *writer_; }
+  SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<ReaderPool> readers);
 
   std::unique_ptr<Connection> writer_;
-  std::unique_ptr<Connection> reader_;  // null for an in-memory database
+  std::unique_ptr<ReaderPool> readers_;  // null for an in-memory database
 };
 
 }  // namespace korpus::store

@@ -20,7 +20,8 @@ bool StartsWith(std::string_view text, std::string_view prefix) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec) {
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec,
+                                                 const OpenStoreOptions& options) {
   constexpr std::string_view kSqlite = "sqlite:";
   if (StartsWith(spec, kSqlite)) {
     const std::string_view path = spec.substr(kSqlite.size());
@@ -29,7 +30,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec) {
           absl::StrCat("store '", std::string(spec), "' has no path; expected sqlite:PATH"));
     }
     absl::StatusOr<std::unique_ptr<SqliteStore>> store =
-        SqliteStore::Open(SqliteOptions{.path = std::string(path)});
+        SqliteStore::Open(SqliteOptions{.path = std::string(path),
+                                        .reader_connections = options.sqlite_reader_connections});
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(*store));
   }

@@ -148,7 +148,13 @@ class Store {
 //                            ?sslmode=... and other libpq parameters)
 // INVALID_ARGUMENT for an unknown scheme or an empty path; otherwise the
 // backend's own errors (see sqlite_store.h and postgres_store.h).
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec);
+struct OpenStoreOptions {
+  // SQLite: read-only connections serving reads in parallel
+  // (SqliteOptions.reader_connections). At least 1; default 4.
+  int sqlite_reader_connections = 4;
+};
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec,
+                                                 const OpenStoreOptions& options = {});
 
 // `spec` with any password replaced by "***", for logs and messages.
 std::string RedactStoreSpec(std::string_view spec);

@@ -5,6 +5,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "korpus/v1/storage.grpc.pb.h"
 #include "libs/server/logging.h"
 #include "libs/server/metrics.h"
@@ -24,15 +25,25 @@ ABSL_FLAG(std::string, store, "sqlite:korpus.db",
           "connect_timeout and the other libpq parameters work; the database must exist, "
           "with UTF-8 encoding and locale; its tables are created and migrated at start-up). "
           "Move a corpus between them with korpusctl export | korpusctl import.");
+ABSL_FLAG(int, sqlite_readers, 4,
+          "SQLite only: read-only database connections, i.e. how many reads (Get, List, "
+          "Search, Stats, entities) run at once; each may cache about 2 MB of pages "
+          "(env KORPUS_SQLITE_READERS).");
 
 namespace {
 
 struct StorageConfig {
   std::string store_spec;
+  korpus::store::OpenStoreOptions store_options;
 };
 
 absl::Status Validate(const StorageConfig& config) {
   if (config.store_spec.empty()) return absl::InvalidArgumentError("--store is empty");
+  if (config.store_options.sqlite_reader_connections < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--sqlite_readers must be at least 1, got ",
+                     config.store_options.sqlite_reader_connections));
+  }
   return absl::OkStatus();
 }
 
@@ -44,14 +55,16 @@ int main(int argc, char** argv) {
                        .description = "Stores documents and annotations and "
                                       "serves them, with full-text search (korpus.v1."
                                       "StorageService). Default address 127.0.0.1:50054."});
-  const StorageConfig config{.store_spec = absl::GetFlag(FLAGS_store)};
+  const StorageConfig config{
+      .store_spec = absl::GetFlag(FLAGS_store),
+      .store_options = {.sqlite_reader_connections = absl::GetFlag(FLAGS_sqlite_readers)}};
   if (absl::Status status = Validate(config); !status.ok()) {
     spdlog::critical("invalid configuration: {}", status);
     return 2;
   }
   // Opened, and migrated, before serving: a broken store never reports SERVING.
   absl::StatusOr<std::unique_ptr<korpus::store::Store>> store =
-      korpus::store::OpenStore(config.store_spec);
+      korpus::store::OpenStore(config.store_spec, config.store_options);
   if (!store.ok()) {
     spdlog::critical("cannot open store {}: {}",
                      korpus::store::RedactStoreSpec(config.store_spec), store.status());

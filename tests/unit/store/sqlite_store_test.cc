@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "libs/store/store.h"
@@ -67,6 +69,53 @@ TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
   std::fclose(file);
   absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(absl::StrCat("sqlite:", path_));
   EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(SqliteStoreTest, ReaderConnectionsMustBeAtLeastOne) {
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(SqliteOptions{.path = path_, .reader_connections = 0});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(store.status().message(), HasSubstr("reader_connections"));
+}
+
+TEST_F(SqliteStoreTest, ReadsFromManyThreadsShareThePoolWhileWritesGoOn) {
+  // More reading threads than reader connections, so that reads wait for a
+  // connection; every read succeeds and sees only committed documents.
+  absl::StatusOr<std::unique_ptr<SqliteStore>> opened =
+      SqliteStore::Open(SqliteOptions{.path = path_, .reader_connections = 2});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  SqliteStore& store = **opened;
+  ASSERT_TRUE(store.Put(MakeDocument("erste", "Der Fluss führt Hochwasser.")).ok());
+  constexpr int kWrites = 20;
+  std::thread writer([&] {
+    for (int i = 0; i < kWrites; ++i) {
+      EXPECT_TRUE(store.Put(MakeDocument(absl::StrCat("neu", i), "Das Hochwasser sinkt.")).ok());
+    }
+  });
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 5; ++t) {
+    readers.emplace_back([&] {
+      int64_t last_total = 0;
+      for (int i = 0; i < 30; ++i) {
+        v1::SearchRequest request;
+        request.set_query("Hochwasser");
+        absl::StatusOr<v1::SearchResponse> hits = store.Search(request);
+        ASSERT_TRUE(hits.ok()) << hits.status();
+        // Commits only add documents: a later read never sees fewer.
+        EXPECT_GE(hits->total_size(), last_total);
+        EXPECT_LE(hits->total_size(), kWrites + 1);
+        last_total = hits->total_size();
+        EXPECT_TRUE(store.Get("erste", v1::DOCUMENT_VIEW_BASIC).ok());
+      }
+    });
+  }
+  writer.join();
+  for (std::thread& reader : readers) reader.join();
+  v1::SearchRequest request;
+  request.set_query("Hochwasser");
+  absl::StatusOr<v1::SearchResponse> hits = store.Search(request);
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  EXPECT_EQ(hits->total_size(), kWrites + 1);
 }
 
 TEST(OpenStoreTest, InMemoryWorks) {
