@@ -1,5 +1,7 @@
 #include "libs/clients/storage_client.h"
 
+#include <utility>
+
 #include "libs/clients/transfer_calls.h"
 #include "libs/clients/unary_call.h"
 
@@ -55,5 +57,51 @@ absl::StatusOr<v1::ImportDocumentsResponse> StorageClient::ImportDocuments(
     const std::function<bool(v1::Document&)>& next_document, const CallOptions& options) const {
   return internal::ImportCall(*stub_, next_document, options, "storage");
 }
+
+// The callback stub's methods are overloaded (std::function or reactor), so
+// each async method names its own in a lambda.
+#define KORPUS_STORAGE_ASYNC(Method)                                                      \
+  [stub = stub_.get()](grpc::ClientContext* context, const auto* request, auto* response, \
+                       std::function<void(grpc::Status)> on_done) {                       \
+    stub->async()->Method(context, request, response, std::move(on_done));                \
+  }
+
+void StorageClient::GetDocumentAsync(v1::GetDocumentRequest request, const CallOptions& options,
+                                     AsyncDone<v1::Document> done) const {
+  internal::AsyncUnaryCall<v1::GetDocumentRequest, v1::Document>(
+      KORPUS_STORAGE_ASYNC(GetDocument), std::move(request), options, "storage", std::move(done));
+}
+
+void StorageClient::ListDocumentsAsync(v1::ListDocumentsRequest request, const CallOptions& options,
+                                       AsyncDone<v1::ListDocumentsResponse> done) const {
+  internal::AsyncUnaryCall<v1::ListDocumentsRequest, v1::ListDocumentsResponse>(
+      KORPUS_STORAGE_ASYNC(ListDocuments), std::move(request), options, "storage", std::move(done));
+}
+
+void StorageClient::SearchAsync(v1::SearchRequest request, const CallOptions& options,
+                                AsyncDone<v1::SearchResponse> done) const {
+  internal::AsyncUnaryCall<v1::SearchRequest, v1::SearchResponse>(
+      KORPUS_STORAGE_ASYNC(Search), std::move(request), options, "storage", std::move(done));
+}
+
+void StorageClient::GetStatsAsync(const CallOptions& options,
+                                  AsyncDone<v1::CorpusStats> done) const {
+  internal::AsyncUnaryCall<v1::GetStatsRequest, v1::CorpusStats>(
+      KORPUS_STORAGE_ASYNC(GetStats), v1::GetStatsRequest(), options, "storage", std::move(done));
+}
+
+void StorageClient::ListEntitiesAsync(v1::ListEntitiesRequest request, const CallOptions& options,
+                                      AsyncDone<v1::ListEntitiesResponse> done) const {
+  internal::AsyncUnaryCall<v1::ListEntitiesRequest, v1::ListEntitiesResponse>(
+      KORPUS_STORAGE_ASYNC(ListEntities), std::move(request), options, "storage", std::move(done));
+}
+
+void StorageClient::GetEntityAsync(v1::GetEntityRequest request, const CallOptions& options,
+                                   AsyncDone<v1::Entity> done) const {
+  internal::AsyncUnaryCall<v1::GetEntityRequest, v1::Entity>(
+      KORPUS_STORAGE_ASYNC(GetEntity), std::move(request), options, "storage", std::move(done));
+}
+
+#undef KORPUS_STORAGE_ASYNC
 
 }  // namespace korpus

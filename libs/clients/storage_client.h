@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "korpus/v1/storage.grpc.pb.h"
+#include "libs/clients/async_unary_call.h"
 #include "libs/clients/channel.h"
 
 namespace korpus {
@@ -40,6 +41,21 @@ class StorageClient {
   // whole stream.
   absl::StatusOr<v1::ImportDocumentsResponse> ImportDocuments(
       const std::function<bool(v1::Document&)>& next_document, const CallOptions& options) const;
+
+  // The reads again, asynchronously (async_unary_call.h): each starts the
+  // call and returns at once, and `done` gets what the blocking method
+  // returns. For servers on gRPC's callback API, which must not block.
+  void GetDocumentAsync(v1::GetDocumentRequest request, const CallOptions& options,
+                        AsyncDone<v1::Document> done) const;
+  void ListDocumentsAsync(v1::ListDocumentsRequest request, const CallOptions& options,
+                          AsyncDone<v1::ListDocumentsResponse> done) const;
+  void SearchAsync(v1::SearchRequest request, const CallOptions& options,
+                   AsyncDone<v1::SearchResponse> done) const;
+  void GetStatsAsync(const CallOptions& options, AsyncDone<v1::CorpusStats> done) const;
+  void ListEntitiesAsync(v1::ListEntitiesRequest request, const CallOptions& options,
+                         AsyncDone<v1::ListEntitiesResponse> done) const;
+  void GetEntityAsync(v1::GetEntityRequest request, const CallOptions& options,
+                      AsyncDone<v1::Entity> done) const;
 
  private:
   std::unique_ptr<v1::StorageService::Stub> stub_;
