@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/server/grpc_status.h"
 #include "libs/server/logging.h"
+#include "libs/server/unary_reactor.h"
 #include "spdlog/spdlog.h"
 
 namespace korpus::gateway {
@@ -51,7 +52,7 @@ CorpusServiceImpl::CorpusServiceImpl(const IngestClient& ingest, const Annotator
       config_(std::move(config)),
       pipeline_(ingest, annotator, storage, config_.pipeline) {}
 
-CallOptions CorpusServiceImpl::StorageOptions(const grpc::ServerContext* context) const {
+CallOptions CorpusServiceImpl::StorageOptions(const grpc::ServerContextBase* context) const {
   return CallOptions{.timeout = config_.pipeline.backend_timeout, .parent = context};
 }
 
@@ -123,75 +124,78 @@ grpc::Status CorpusServiceImpl::StreamIngestDocuments(
   return grpc::Status::OK;
 }
 
-grpc::Status CorpusServiceImpl::GetDocument(grpc::ServerContext* context,
-                                            const v1::GetDocumentRequest* request,
-                                            v1::Document* response) {
+template <typename Response>
+AsyncDone<Response> CorpusServiceImpl::ReplyFromStorage(grpc::ServerUnaryReactor* reactor,
+                                                        Response* response) const {
+  return FinishWith(reactor, response,
+                    [this](const absl::Status& status) { return FromStorage(status); });
+}
+
+grpc::ServerUnaryReactor* CorpusServiceImpl::GetDocument(grpc::CallbackServerContext* context,
+                                                         const v1::GetDocumentRequest* request,
+                                                         v1::Document* response) {
   if (request->id().empty()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("GetDocumentRequest.id is empty"));
+    return FinishedReactor(context, absl::InvalidArgumentError("GetDocumentRequest.id is empty"));
   }
   v1::GetDocumentRequest forwarded = *request;
   if (forwarded.view() == v1::DOCUMENT_VIEW_UNSPECIFIED) {
     forwarded.set_view(v1::DOCUMENT_VIEW_FULL);
   }
-  absl::StatusOr<v1::Document> document = storage_.GetDocument(forwarded, StorageOptions(context));
-  if (!document.ok()) return ToGrpcStatus(FromStorage(document.status()));
-  *response = std::move(*document);
-  return grpc::Status::OK;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.GetDocumentAsync(std::move(forwarded), StorageOptions(context),
+                            ReplyFromStorage(reactor, response));
+  return reactor;
 }
 
-grpc::Status CorpusServiceImpl::ListDocuments(grpc::ServerContext* context,
-                                              const v1::ListDocumentsRequest* request,
-                                              v1::ListDocumentsResponse* response) {
+grpc::ServerUnaryReactor* CorpusServiceImpl::ListDocuments(
+    grpc::CallbackServerContext* context, const v1::ListDocumentsRequest* request,
+    v1::ListDocumentsResponse* response) {
   // Page sizes and tokens are storage's to check: it owns the pagination.
-  absl::StatusOr<v1::ListDocumentsResponse> page =
-      storage_.ListDocuments(*request, StorageOptions(context));
-  if (!page.ok()) return ToGrpcStatus(FromStorage(page.status()));
-  *response = std::move(*page);
-  return grpc::Status::OK;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.ListDocumentsAsync(*request, StorageOptions(context),
+                              ReplyFromStorage(reactor, response));
+  return reactor;
 }
 
-grpc::Status CorpusServiceImpl::Search(grpc::ServerContext* context,
-                                       const v1::SearchRequest* request,
-                                       v1::SearchResponse* response) {
+grpc::ServerUnaryReactor* CorpusServiceImpl::Search(grpc::CallbackServerContext* context,
+                                                    const v1::SearchRequest* request,
+                                                    v1::SearchResponse* response) {
   if (request->query().empty()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("SearchRequest.query is empty"));
+    return FinishedReactor(context, absl::InvalidArgumentError("SearchRequest.query is empty"));
   }
-  absl::StatusOr<v1::SearchResponse> hits = storage_.Search(*request, StorageOptions(context));
-  if (!hits.ok()) return ToGrpcStatus(FromStorage(hits.status()));
-  *response = std::move(*hits);
-  return grpc::Status::OK;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.SearchAsync(*request, StorageOptions(context), ReplyFromStorage(reactor, response));
+  return reactor;
 }
 
-grpc::Status CorpusServiceImpl::GetStats(grpc::ServerContext* context,
-                                         const v1::GetStatsRequest* request,
-                                         v1::CorpusStats* response) {
-  absl::StatusOr<v1::CorpusStats> stats = storage_.GetStats(StorageOptions(context));
-  if (!stats.ok()) return ToGrpcStatus(FromStorage(stats.status()));
-  *response = std::move(*stats);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* CorpusServiceImpl::GetStats(grpc::CallbackServerContext* context,
+                                                      const v1::GetStatsRequest* request,
+                                                      v1::CorpusStats* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.GetStatsAsync(StorageOptions(context), ReplyFromStorage(reactor, response));
+  return reactor;
 }
 
-grpc::Status CorpusServiceImpl::ListEntities(grpc::ServerContext* context,
-                                             const v1::ListEntitiesRequest* request,
-                                             v1::ListEntitiesResponse* response) {
+grpc::ServerUnaryReactor* CorpusServiceImpl::ListEntities(
+    grpc::CallbackServerContext* context, const v1::ListEntitiesRequest* request,
+    v1::ListEntitiesResponse* response) {
   // Filters, orders, page sizes and tokens are storage's to check.
-  absl::StatusOr<v1::ListEntitiesResponse> page =
-      storage_.ListEntities(*request, StorageOptions(context));
-  if (!page.ok()) return ToGrpcStatus(FromStorage(page.status()));
-  *response = std::move(*page);
-  return grpc::Status::OK;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.ListEntitiesAsync(*request, StorageOptions(context),
+                             ReplyFromStorage(reactor, response));
+  return reactor;
 }
 
-grpc::Status CorpusServiceImpl::GetEntity(grpc::ServerContext* context,
-                                          const v1::GetEntityRequest* request,
-                                          v1::Entity* response) {
+grpc::ServerUnaryReactor* CorpusServiceImpl::GetEntity(grpc::CallbackServerContext* context,
+                                                       const v1::GetEntityRequest* request,
+                                                       v1::Entity* response) {
   if (request->entity_id().empty()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("GetEntityRequest.entity_id is empty"));
+    return FinishedReactor(context,
+                           absl::InvalidArgumentError("GetEntityRequest.entity_id is empty"));
   }
-  absl::StatusOr<v1::Entity> entity = storage_.GetEntity(*request, StorageOptions(context));
-  if (!entity.ok()) return ToGrpcStatus(FromStorage(entity.status()));
-  *response = std::move(*entity);
-  return grpc::Status::OK;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.GetEntityAsync(*request, StorageOptions(context), ReplyFromStorage(reactor, response));
+  return reactor;
 }
 
 grpc::Status CorpusServiceImpl::ExportDocuments(grpc::ServerContext* context,

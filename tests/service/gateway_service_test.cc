@@ -105,11 +105,15 @@ class FakeStorage final : public v1::StorageService::Service {
     *response->mutable_document() = Basic(documents[document.id()]);
     return grpc::Status::OK;
   }
-  grpc::Status GetDocument(grpc::ServerContext*, const v1::GetDocumentRequest* request,
+  grpc::Status GetDocument(grpc::ServerContext* context, const v1::GetDocumentRequest* request,
                            v1::Document* response) override {
     std::lock_guard<std::mutex> lock(mutex);
     ++get_calls;
     last_view = request->view();
+    last_get_time_left = absl::FromChrono(context->deadline()) - absl::Now();
+    auto id = context->client_metadata().find("x-request-id");
+    last_get_request_id =
+        id == context->client_metadata().end() ? "" : std::string(id->second.data(), id->second.size());
     auto it = documents.find(request->id());
     if (it == documents.end()) {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, "no document " + request->id());
@@ -160,6 +164,8 @@ class FakeStorage final : public v1::StorageService::Service {
   int put_calls = 0;
   int get_calls = 0;
   v1::DocumentView last_view = v1::DOCUMENT_VIEW_UNSPECIFIED;
+  absl::Duration last_get_time_left;
+  std::string last_get_request_id;
 };
 
 // For the fake annotator: 3 sentences (the title runs into the first), 20
@@ -474,6 +480,36 @@ TEST_F(GatewayServiceTest, ReadsAreForwardedWithTheirStatusCodes) {
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_EQ(stats->document_count(), 2);
   EXPECT_EQ(stats->token_count(), 20 + 9);
+}
+
+TEST_F(GatewayServiceTest, ReadsCarryTheCallersDeadlineAndRequestId) {
+  // Reads are served on the callback API: the storage call must still be
+  // bounded by the caller's deadline and carry the caller's request id, and
+  // the caller must get that id back.
+  absl::StatusOr<v1::IngestDocumentsResponse> ingested =
+      client_->IngestDocuments(Batch({kBaustelle}), Options());
+  ASSERT_TRUE(ingested.ok()) << ingested.status();
+  std::unique_ptr<v1::CorpusService::Stub> stub =
+      v1::CorpusService::NewStub(gateway_server_->InProcessChannel());
+  v1::GetDocumentRequest get;
+  get.set_id(ingested->results(0).document_id());
+  for (const std::string& sent : {std::string("lesen-42"), std::string()}) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    if (!sent.empty()) context.AddMetadata("x-request-id", sent);
+    v1::Document document;
+    ASSERT_TRUE(stub->GetDocument(&context, get, &document).ok());
+    auto returned = context.GetServerInitialMetadata().find("x-request-id");
+    ASSERT_NE(returned, context.GetServerInitialMetadata().end());
+    const std::string returned_id(returned->second.data(), returned->second.size());
+    if (!sent.empty()) EXPECT_EQ(returned_id, sent);
+    std::lock_guard<std::mutex> lock(storage_.mutex);
+    EXPECT_EQ(storage_.last_get_request_id, returned_id);
+    // The caller's 5 s, not the backend timeout of 30 s (the wire rounds
+    // a deadline up a little).
+    EXPECT_LT(storage_.last_get_time_left, absl::Seconds(6));
+    EXPECT_GT(storage_.last_get_time_left, absl::ZeroDuration());
+  }
 }
 
 }  // namespace
