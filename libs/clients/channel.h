@@ -2,15 +2,18 @@
 // limits, quick reconnection after a peer restarts, retries of UNAVAILABLE
 // through gRPC's service-config retry policy, round-robin balancing over
 // every address a target name resolves to (a headless Service's DNS name
-// in Kubernetes), client RPC metrics, and the current request id forwarded
-// as "x-request-id" (libs/server/request_id.h).
+// in Kubernetes), client RPC metrics, the current request id forwarded
+// as "x-request-id" (libs/server/request_id.h), TLS (libs/server/tls.h) and
+// a bearer token on every call.
 #ifndef KORPUS_LIBS_CLIENTS_CHANNEL_H_
 #define KORPUS_LIBS_CLIENTS_CHANNEL_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/time/time.h"
+#include "libs/server/tls.h"
 
 namespace grpc {
 class Channel;
@@ -30,6 +33,12 @@ struct ChannelOptions {
   // ingest and annotation are stateless, and storage writes are idempotent
   // by document id.
   bool retry_unavailable = true;
+  // TLS towards the server, loaded and checked by LoadClientTls(); nullopt
+  // (the default): plaintext.
+  std::optional<ClientTls> tls;
+  // If non-empty, every call carries the metadata "authorization: Bearer
+  // <bearer_token>" (see libs/server/access_control.h).
+  std::string bearer_token;
 };
 
 // `target` is a gRPC target: "127.0.0.1:50054", "dns:///annotator:50053".

@@ -6,10 +6,15 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "grpc/health/v1/health.pb.h"
+#include "libs/server/access_control.h"
+#include "libs/server/credentials.h"
 #include "libs/server/logging.h"
 #include "libs/server/metrics.h"
 #include "libs/server/metrics_interceptors.h"
@@ -38,6 +43,16 @@ absl::Status WritePortFile(const std::string& path, int port) {
 
 }  // namespace
 
+bool IsLoopbackAddress(std::string_view listen_address) {
+  absl::string_view host(listen_address.data(), listen_address.size());
+  if (absl::ConsumePrefix(&host, "[")) {
+    const size_t end = host.find(']');
+    return end != absl::string_view::npos && host.substr(0, end) == "::1";
+  }
+  host = host.substr(0, host.rfind(':'));
+  return host == "localhost" || absl::StartsWith(host, "127.");
+}
+
 ServerOptions ServerOptionsFromFlags(std::string_view service_name,
                                      std::string_view default_listen) {
   ServerOptions options;
@@ -50,6 +65,9 @@ ServerOptions ServerOptionsFromFlags(std::string_view service_name,
   options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
   options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  options.tls = {.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
+                 .key_file = absl::GetFlag(FLAGS_tls_key_file),
+                 .client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file)};
   return options;
 }
 
@@ -60,6 +78,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // TLS files are checked before anything listens.
+  absl::StatusOr<std::optional<ServerTls>> tls = LoadServerTls(options.tls);
+  if (!tls.ok()) return tls.status();
 
   // The metrics endpoint first: when the gRPC port file appears, the
   // metrics port file is there already.
@@ -78,7 +99,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen_address,
+                           MakeServerCredentials(*tls, options.access_policy), &port);
   // Without this gRPC sets SO_REUSEPORT, and a second server (a stale one,
   // say) could bind the same port and silently take half the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -145,8 +167,21 @@ int ServeUntilSignalled(const ServerOptions& options, std::vector<ServiceEntry> 
     spdlog::critical("{} failed to start: {}", options.service_name, server.status());
     return 1;
   }
-  spdlog::info("{} serving on {} (port {})", options.service_name, options.listen_address,
-               (*server)->port());
+  spdlog::info("{} serving on {} (port {}, {}{})", options.service_name, options.listen_address,
+               (*server)->port(),
+               options.tls.cert_file.empty()
+                   ? "plaintext"
+                   : (options.tls.client_ca_file.empty() ? "TLS" : "mutual TLS"),
+               options.access_policy == nullptr
+                   ? ""
+                   : absl::StrCat(", bearer tokens required: ",
+                                  options.access_policy->tokens().size(), " known"));
+  if (options.access_policy == nullptr && options.warn_if_open &&
+      !IsLoopbackAddress(options.listen_address)) {
+    spdlog::warn("{} listens on {} without access control: anyone who can reach it may call "
+                 "every RPC; configure tokens (--auth_tokens_file or KORPUS_AUTH_TOKENS)",
+                 options.service_name, options.listen_address);
+  }
   if ((*server)->metrics_port() != 0) {
     spdlog::info("{} serving metrics on {} (port {})", options.service_name,
                  options.metrics_listen_address, (*server)->metrics_port());

@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/server/tls.h"
 
 namespace grpc {
 class Channel;
@@ -28,6 +29,7 @@ class Service;
 
 namespace korpus {
 
+class AccessPolicy;
 class MetricsServer;
 
 struct ServerOptions {
@@ -57,7 +59,21 @@ struct ServerOptions {
   // re-resolve it and spread load onto replicas added since. Zero (the
   // default) keeps connections open.
   absl::Duration max_connection_age = absl::ZeroDuration();
+  // TLS (flags --tls_cert_file, --tls_key_file, --tls_client_ca_file; see
+  // tls.h). All empty (the default): plaintext.
+  ServerTlsFiles tls;
+  // If set, every call is checked against it before any handler runs
+  // (access_control.h, credentials.h). Null (the default): every call is
+  // admitted. Not applied to InProcessChannel().
+  std::shared_ptr<const AccessPolicy> access_policy;
+  // Log a warning at start-up when access_policy is null and the server
+  // listens on an address other than loopback (for the public gateway).
+  bool warn_if_open = false;
 };
+
+// Whether `listen_address` (host:port) binds only loopback addresses:
+// 127.0.0.0/8, [::1] or localhost.
+bool IsLoopbackAddress(std::string_view listen_address);
 
 // Reads the shared server flags (server_flags.cc). `default_listen`
 // applies when --listen is empty.
@@ -75,7 +91,8 @@ class GrpcServer {
  public:
   // Builds and starts the server and reports SERVING for every service.
   // The services must outlive the server. Fails with UNAVAILABLE if the
-  // address cannot be bound.
+  // address cannot be bound; INVALID_ARGUMENT or NOT_FOUND naming the flag
+  // for unusable TLS files.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
       const ServerOptions& options, std::vector<ServiceEntry> services);
   ~GrpcServer();

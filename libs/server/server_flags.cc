@@ -23,3 +23,11 @@ ABSL_FLAG(absl::Duration, max_connection_age, absl::ZeroDuration(),
           "If positive, close each client connection once it is this old (after its calls "
           "finish), so that clients balancing over a DNS name re-resolve it and reach new "
           "replicas; 0 keeps connections open (env KORPUS_MAX_CONNECTION_AGE).");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain of this server (its own certificate first); with "
+          "--tls_key_file, serve TLS instead of plaintext (env KORPUS_TLS_CERT_FILE).");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM private key (unencrypted) of --tls_cert_file (env KORPUS_TLS_KEY_FILE).");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "If set, require mutual TLS: clients must present a certificate signed by one of "
+          "these PEM CA certificates (env KORPUS_TLS_CLIENT_CA_FILE). Needs --tls_cert_file.");

@@ -14,5 +14,8 @@ ABSL_DECLARE_FLAG(int, max_message_bytes);
 ABSL_DECLARE_FLAG(std::string, metrics_listen);
 ABSL_DECLARE_FLAG(std::string, metrics_port_file);
 ABSL_DECLARE_FLAG(absl::Duration, max_connection_age);
+ABSL_DECLARE_FLAG(std::string, tls_cert_file);
+ABSL_DECLARE_FLAG(std::string, tls_key_file);
+ABSL_DECLARE_FLAG(std::string, tls_client_ca_file);
 
 #endif  // KORPUS_LIBS_SERVER_SERVER_FLAGS_H_

@@ -1,13 +1,19 @@
 // korpus-gateway: serves korpus.v1.CorpusService, the public API, in front
 // of the ingest, annotator and storage services.
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
 #include "libs/clients/channel.h"
+#include "libs/server/access_control.h"
+#include "libs/server/client_tls_flags.h"
+#include "libs/server/corpus_access.h"
 #include "libs/server/process.h"
 #include "libs/server/server.h"
+#include "libs/server/tls.h"
 #include "services/gateway/gateway_service.h"
 
 ABSL_FLAG(std::string, ingest_address, "127.0.0.1:50052",
@@ -21,6 +27,21 @@ ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(10),
           "(env KORPUS_BACKEND_TIMEOUT).");
 ABSL_FLAG(int, max_batch_articles, 100,
           "Most articles one IngestDocuments call may carry (env KORPUS_MAX_BATCH_ARTICLES).");
+
+ABSL_FLAG(std::string, auth_tokens_file, "",
+          "File of bearer tokens with roles, one \"ROLE TOKEN\" per line (ROLE reader, writer "
+          "or admin; '#' starts a comment line); if it or --auth_tokens names any token, every "
+          "call must carry \"authorization: Bearer <token>\" of a role the RPC allows "
+          "(env KORPUS_AUTH_TOKENS_FILE). Empty, with --auth_tokens empty too: no access "
+          "control.");
+ABSL_FLAG(std::string, auth_tokens, "",
+          "Bearer tokens in the format of --auth_tokens_file (newlines or commas between "
+          "entries), added to its tokens; meant for the environment, KORPUS_AUTH_TOKENS, e.g. "
+          "from a Kubernetes Secret (the command line is visible to other users).");
+ABSL_FLAG(bool, auth_protect_health_and_reflection, false,
+          "With tokens configured, require a token (of any role) for health checks and server "
+          "reflection as well; by default they stay open, for probes and grpcurl "
+          "(env KORPUS_AUTH_PROTECT_HEALTH_AND_REFLECTION).");
 
 int main(int argc, char** argv) {
   korpus::InitProcess(argc, argv,
@@ -41,14 +62,41 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  korpus::ServerOptions server_options =
+      korpus::ServerOptionsFromFlags("gateway", "127.0.0.1:50051");
+  server_options.warn_if_open = true;
+  absl::StatusOr<korpus::TokenSet> tokens =
+      korpus::LoadTokens(absl::GetFlag(FLAGS_auth_tokens_file), "--auth_tokens_file",
+                         absl::GetFlag(FLAGS_auth_tokens), "--auth_tokens (KORPUS_AUTH_TOKENS)");
+  if (!tokens.ok()) {
+    std::fprintf(stderr, "korpus-gateway: %s\n", std::string(tokens.status().message()).c_str());
+    return 2;
+  }
+  if (!tokens->empty()) {
+    server_options.access_policy = std::make_shared<const korpus::AccessPolicy>(
+        *std::move(tokens), korpus::CorpusServiceRoles(),
+        absl::GetFlag(FLAGS_auth_protect_health_and_reflection));
+  }
+  // TLS towards the backends (--tls_ca_file, ...).
+  absl::StatusOr<std::optional<korpus::ClientTls>> backend_tls =
+      korpus::LoadClientTls(korpus::ClientTlsFilesFromFlags());
+  if (!backend_tls.ok()) {
+    std::fprintf(stderr, "korpus-gateway: %s\n",
+                 std::string(backend_tls.status().message()).c_str());
+    return 2;
+  }
+  const korpus::ChannelOptions channel_options{.tls = *backend_tls};
+
   // Channels connect lazily and reconnect on their own (see MakeChannel), so
   // the backends may start after the gateway or restart under it.
-  const korpus::IngestClient ingest(korpus::MakeChannel(config.pipeline.addresses.ingest));
-  const korpus::AnnotatorClient annotator(korpus::MakeChannel(config.pipeline.addresses.annotator));
-  const korpus::StorageClient storage(korpus::MakeChannel(config.pipeline.addresses.storage));
+  const korpus::IngestClient ingest(
+      korpus::MakeChannel(config.pipeline.addresses.ingest, channel_options));
+  const korpus::AnnotatorClient annotator(
+      korpus::MakeChannel(config.pipeline.addresses.annotator, channel_options));
+  const korpus::StorageClient storage(
+      korpus::MakeChannel(config.pipeline.addresses.storage, channel_options));
   korpus::gateway::CorpusServiceImpl service(ingest, annotator, storage, config);
 
   return korpus::ServeUntilSignalled(
-      korpus::ServerOptionsFromFlags("gateway", "127.0.0.1:50051"),
-      {{&service, korpus::v1::CorpusService::service_full_name()}});
+      server_options, {{&service, korpus::v1::CorpusService::service_full_name()}});
 }

@@ -49,7 +49,8 @@ class Invocation {
 
   const CorpusClient& client() {
     if (client_ == nullptr) {
-      channel_ = MakeChannel(options.gateway);
+      channel_ = MakeChannel(options.gateway,
+                             {.tls = options.tls, .bearer_token = options.token});
       client_ = std::make_unique<CorpusClient>(channel_);
     }
     return *client_;

@@ -6,10 +6,12 @@
 #ifndef KORPUS_TOOLS_KORPUSCTL_COMMANDS_H_
 #define KORPUS_TOOLS_KORPUSCTL_COMMANDS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "libs/server/tls.h"
 
 namespace korpus::ctl {
 
@@ -17,6 +19,10 @@ namespace korpus::ctl {
 struct Options {
   // gRPC target of korpus-gateway.
   std::string gateway = "127.0.0.1:50051";
+  // TLS towards the gateway (loaded by main.cc); nullopt: plaintext.
+  std::optional<ClientTls> tls;
+  // If non-empty, sent as "authorization: Bearer <token>" with every call.
+  std::string token;
   // Print responses as JSON, one object per line, instead of tables.
   bool json = false;
   // Deadline of one call; for `ingest`, of the whole stream.

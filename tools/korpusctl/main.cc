@@ -1,11 +1,15 @@
 // korpusctl: command-line client of korpus-gateway. See commands.h.
+#include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "libs/server/client_tls_flags.h"
 #include "libs/server/process.h"
+#include "libs/server/tls.h"
 #include "tools/korpusctl/commands.h"
 
 ABSL_FLAG(std::string, gateway, "127.0.0.1:50051",
@@ -45,10 +49,15 @@ ABSL_FLAG(std::string, prefix, "",
           "entities: only entities whose name starts with this, case-insensitive (env "
           "KORPUS_PREFIX).");
 
+ABSL_FLAG(std::string, token, "",
+          "Bearer token sent with every call, for a gateway with access control (env "
+          "KORPUS_TOKEN; prefer the environment: the command line is visible to other users).");
+
 int main(int argc, char** argv) {
   const std::string description = absl::StrCat(
       "command-line client of korpus-gateway.\n\n"
-      "Usage: korpusctl [--gateway=HOST:PORT] [--json] [--timeout=30s] COMMAND [ARGS...]\n"
+      "Usage: korpusctl [--gateway=HOST:PORT] [--token=T] [--tls_ca_file=PEM] [--json] [--timeout=30s]\n"
+      "                 COMMAND [ARGS...]\n"
       "Flags may also follow the command.\n\nCommands:\n",
       korpus::ctl::CommandsHelp(),
       "\nExit codes: 0 success; 1 the call failed (its gRPC status is printed on stderr)\n"
@@ -59,6 +68,14 @@ int main(int argc, char** argv) {
 
   korpus::ctl::Options options;
   options.gateway = absl::GetFlag(FLAGS_gateway);
+  options.token = absl::GetFlag(FLAGS_token);
+  absl::StatusOr<std::optional<korpus::ClientTls>> tls =
+      korpus::LoadClientTls(korpus::ClientTlsFilesFromFlags());
+  if (!tls.ok()) {
+    std::cerr << "korpusctl: " << tls.status().message() << "\n";
+    return 2;
+  }
+  options.tls = *std::move(tls);
   options.json = absl::GetFlag(FLAGS_json);
   options.timeout = absl::GetFlag(FLAGS_timeout);
   options.view = absl::GetFlag(FLAGS_view);

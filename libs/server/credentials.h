@@ -1,0 +1,34 @@
+// The credentials a korpus server listens with: plaintext or TLS (tls.h),
+// and, if an AccessPolicy is given, the policy applied to every call in
+// gRPC's server auth filter, before the call reaches any interceptor or
+// handler. (gRPC's C++ server interceptors cannot refuse a call, and
+// InsecureServerCredentials() refuses an AuthMetadataProcessor, hence this
+// small ServerCredentials of our own on gRPC's C credentials API.)
+//
+// A refused call ends with UNAUTHENTICATED or PERMISSION_DENIED and the
+// policy's message; it is logged (method and code, never the token) and
+// counted in korpus_access_denied_total{grpc_code}. The "authorization"
+// header of an admitted call is removed from its metadata, so handlers and
+// logs never see the token.
+#ifndef KORPUS_LIBS_SERVER_CREDENTIALS_H_
+#define KORPUS_LIBS_SERVER_CREDENTIALS_H_
+
+#include <memory>
+#include <optional>
+
+#include "libs/server/access_control.h"
+#include "libs/server/tls.h"
+
+namespace grpc {
+class ServerCredentials;
+}  // namespace grpc
+
+namespace korpus {
+
+// `policy` may be null (every call admitted).
+std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
+    const std::optional<ServerTls>& tls, std::shared_ptr<const AccessPolicy> policy);
+
+}  // namespace korpus
+
+#endif  // KORPUS_LIBS_SERVER_CREDENTIALS_H_
