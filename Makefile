@@ -7,7 +7,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build run test test-unit test-deploy test-sanitize fuzz fuzz-smoke models eval bench clean help
+.PHONY: all setup configure build run test test-unit test-deploy test-sanitize fuzz fuzz-smoke models eval bench soak clean help
 
 all: build
 
@@ -21,6 +21,7 @@ help:
 	@echo "make models  retrain the NLP models in models/ from ../shared/data"
 	@echo "make eval    evaluate the NLP models on the held-out test sets"
 	@echo "make bench   benchmarks against their baselines: one table, $(BUILD_DIR)/bench/results.json"
+	@echo "make soak    SOAK_DURATION (10m) of mixed ingest and search with annotator kills; checks nothing is lost"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
 setup:
@@ -96,6 +97,16 @@ eval: configure
 # smoke run of each, label bench-smoke).
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
+
+# The soak (docs/RELIABILITY.md): SOAK_DURATION of ingest and search at a
+# fixed rate through the real services, the annotator killed and restarted
+# every minute; fails if an acknowledged article is lost or stored twice,
+# if any error occurs outside the injected faults, or if memory grows.
+# SOAK_FLAGS adds flags to korpus-soak (--store=postgresql://... etc.).
+SOAK_DURATION ?= 10m
+soak: build
+	@$(BUILD_DIR)/tests/soak/korpus-soak --duration=$(SOAK_DURATION) --kill_annotator_every=60s \
+	  --json_out=$(BUILD_DIR)/soak.json $(SOAK_FLAGS)
 
 clean:
 	rm -rf $(BUILD_DIR)

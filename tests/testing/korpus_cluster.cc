@@ -53,13 +53,15 @@ absl::StatusOr<std::unique_ptr<KorpusCluster>> KorpusCluster::Start(
   std::string annotator_target;
   for (int i = 0; i < options.annotators; ++i) {
     // The first annotator's log keeps the name it always had.
-    absl::StatusOr<std::unique_ptr<ServiceProcess>> annotator = ServiceProcess::Start(
-        {.binary = options.paths.annotator,
-         .args = {absl::StrCat("--model_dir=", options.paths.model_dir)},
-         .log_path = i == 0 ? absl::StrCat(dir, "/annotator.log")
-                            : absl::StrCat(dir, "/annotator-", i + 1, ".log")});
+    ProcessSpec spec{.binary = options.paths.annotator,
+                     .args = {absl::StrCat("--model_dir=", options.paths.model_dir)},
+                     .log_path = i == 0 ? absl::StrCat(dir, "/annotator.log")
+                                        : absl::StrCat(dir, "/annotator-", i + 1, ".log")};
+    absl::StatusOr<std::unique_ptr<ServiceProcess>> annotator = ServiceProcess::Start(spec);
     if (!annotator.ok()) return annotator.status();
     absl::StrAppend(&annotator_target, i == 0 ? "" : ",", (*annotator)->address());
+    spec.port = (*annotator)->port();
+    cluster->annotator_specs_.push_back(std::move(spec));
     cluster->annotators_.push_back(*std::move(annotator));
   }
   if (options.annotators > 1) annotator_target = absl::StrCat("ipv4:", annotator_target);
@@ -86,6 +88,15 @@ absl::Status KorpusCluster::RestartStorage() {
   absl::StatusOr<std::unique_ptr<ServiceProcess>> storage = StartStorage(storage_port_);
   if (!storage.ok()) return storage.status();
   storage_ = *std::move(storage);
+  return absl::OkStatus();
+}
+
+absl::Status KorpusCluster::RestartAnnotator(int i) {
+  annotators_[i]->Kill();
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> annotator =
+      ServiceProcess::Start(annotator_specs_[i]);
+  if (!annotator.ok()) return annotator.status();
+  annotators_[i] = *std::move(annotator);
   return absl::OkStatus();
 }
 

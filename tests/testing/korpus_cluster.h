@@ -55,6 +55,9 @@ class KorpusCluster {
   absl::Status StopStorage();
   // Starts storage again on the port it had, with the same database.
   absl::Status RestartStorage();
+  // Kills annotator `i` with SIGKILL if it still runs, then starts it again
+  // on the port it had (the gateway's target stays valid).
+  absl::Status RestartAnnotator(int i = 0);
 
  private:
   explicit KorpusCluster(ClusterOptions options) : options_(std::move(options)) {}
@@ -65,6 +68,8 @@ class KorpusCluster {
   std::unique_ptr<ServiceProcess> storage_;
   std::unique_ptr<ServiceProcess> ingest_;
   std::vector<std::unique_ptr<ServiceProcess>> annotators_;
+  // How each annotator was started, with the port it got.
+  std::vector<ProcessSpec> annotator_specs_;
   std::unique_ptr<ServiceProcess> gateway_;
 };
 
