@@ -12,6 +12,10 @@ namespace korpus {
 AnnotatorServiceImpl::AnnotatorServiceImpl(const nlp::Pipeline& pipeline, AnnotatorConfig config)
     : pipeline_(pipeline), config_(config) {}
 
+AnnotatorServiceImpl::AnnotatorServiceImpl(const nlp::Pipeline& pipeline,
+                                           const nlp::Extractor* extractor, AnnotatorConfig config)
+    : pipeline_(pipeline), extractor_(extractor), config_(config) {}
+
 grpc::Status AnnotatorServiceImpl::Annotate(grpc::ServerContext* context,
                                             const v1::AnnotateRequest* request,
                                             v1::AnnotateResponse* response) {
@@ -30,6 +34,13 @@ grpc::Status AnnotatorServiceImpl::Annotate(grpc::ServerContext* context,
   annotations.set_model_version(std::string(pipeline_.model_version()));
   *annotations.mutable_annotated_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   AppendAnalysis(analysis, text, annotations);
+  if (extractor_ != nullptr) {
+    // No document frequencies here: keywords are storage's (see
+    // Annotations.keywords), so the extractor's unweighted ones are dropped.
+    const nlp::Extractions extractions =
+        extractor_->Extract(text, analysis, ArticleDate(request->document()));
+    AppendExtractions(extractions, analysis, text, config_.neutral_band, annotations);
+  }
   return grpc::Status::OK;
 }
 

@@ -1,8 +1,10 @@
 // korpus-annotator: serves korpus.v1.AnnotatorService.
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "absl/flags/flag.h"
+#include "libs/nlp/extract/extract.h"
 #include "libs/nlp/pipeline.h"
 #include "libs/server/logging.h"
 #include "libs/server/metrics.h"
@@ -12,7 +14,9 @@
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, model_dir, "models",
-          "Directory with the trained model files (env KORPUS_MODEL_DIR).");
+          "Directory with the trained model files (env KORPUS_MODEL_DIR). Without "
+          "de_sentiment.bin in it the annotator runs without the extraction layers (quotes, "
+          "amounts, dates, sentiment, terms).");
 ABSL_FLAG(int, max_text_bytes, 4 << 20,
           "Largest text accepted for annotation, in bytes (env KORPUS_MAX_TEXT_BYTES).");
 
@@ -43,7 +47,25 @@ int main(int argc, char** argv) {
                         {{"name", std::string((*pipeline)->model_name())},
                          {"version", std::string((*pipeline)->model_version())}});
 
-  korpus::AnnotatorServiceImpl service(**pipeline, config);
+  // The extractors (quotes, amounts, dates, sentiment, terms) need the
+  // sentiment lexicon; like the NER model it is optional.
+  std::optional<korpus::nlp::Extractor> extractor;
+  {
+    absl::StatusOr<korpus::nlp::Extractor> loaded =
+        korpus::nlp::Extractor::Load(absl::GetFlag(FLAGS_model_dir));
+    if (loaded.ok()) {
+      extractor.emplace(*std::move(loaded));
+      spdlog::info("loaded extractors");
+    } else if (absl::IsNotFound(loaded.status())) {
+      spdlog::warn("no extraction layers: {}", loaded.status());
+    } else {
+      spdlog::critical("cannot load the extractors from --model_dir={}: {}",
+                       absl::GetFlag(FLAGS_model_dir), loaded.status());
+      return 1;
+    }
+  }
+
+  korpus::AnnotatorServiceImpl service(**pipeline, extractor ? &*extractor : nullptr, config);
   return korpus::ServeUntilSignalled(
       korpus::ServerOptionsFromFlags("annotator", "127.0.0.1:50053"),
       {{&service, korpus::v1::AnnotatorService::service_full_name()}});

@@ -179,8 +179,12 @@ DocumentSentiment AnalyzeSentiment(std::string_view text, const AnalyzedText& an
     int negate_left = 0;         // words still under a preceding negator
     double multiplier = 1;       // pending intensifier
     int multiplier_left = 0;
+    double magnitude = 0;
     auto close_clause = [&] {
-      for (const Contribution& c : clause) sum += c.value;
+      for (const Contribution& c : clause) {
+        sum += c.value;
+        magnitude += std::abs(c.value);
+      }
       clause.clear();
       negate_left = 0;
       multiplier_left = 0;
@@ -254,12 +258,14 @@ DocumentSentiment AnalyzeSentiment(std::string_view text, const AnalyzedText& an
     s.score = std::tanh(sum);
     s.label = LabelOf(s.score, options.neutral_band);
     s.polar_words = polar;
+    s.magnitude = magnitude;
     result.sentences.push_back(s);
     if (polar > 0) {
       document_sum += s.score;
       ++polar_sentences;
     }
     result.document.polar_words += polar;
+    result.document.magnitude += magnitude;
   }
   result.document.score = polar_sentences > 0 ? document_sum / polar_sentences : 0;
   result.document.label = LabelOf(result.document.score, options.neutral_band);

@@ -94,6 +94,10 @@ struct Sentiment {
   double score = 0;  // in [-1, 1]
   SentimentLabel label = SentimentLabel::kNeutral;
   int32_t polar_words = 0;  // lexicon words that contributed
+  // How much polar wording there is, whatever its direction: the sum of the
+  // absolute values of the contributions (after negation and intensifiers),
+  // >= 0; a document's is the sum over its sentences.
+  double magnitude = 0;
 };
 
 struct DocumentSentiment {

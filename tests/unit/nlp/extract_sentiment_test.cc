@@ -133,5 +133,19 @@ TEST(SentimentTest, SentencesAndDocument) {
   EXPECT_EQ(s.document.polar_words, 4);
 }
 
+TEST(SentimentTest, MagnitudeSumsAbsolutePolaritiesWhateverTheirDirection) {
+  // One positive and one negative word of equal strength: score 0, yet
+  // plenty of polar wording.
+  const DocumentSentiment mixed = Score("Der Erfolg ist gut. Die Krise ist schlecht.");
+  ASSERT_EQ(mixed.sentences.size(), 2u);
+  EXPECT_NEAR(mixed.sentences[0].magnitude, 2.0, 1e-6);
+  EXPECT_NEAR(mixed.sentences[1].magnitude, 2.0, 1e-6);
+  EXPECT_NEAR(mixed.document.magnitude, 4.0, 1e-6);
+  EXPECT_NEAR(mixed.document.score, 0.0, 1e-6);
+  // Negation flips the sign, not the magnitude.
+  EXPECT_NEAR(Score("Das ist nicht gut.").document.magnitude, 1.0, 1e-6);
+  EXPECT_EQ(Score("Der Zug fährt.").document.magnitude, 0.0);
+}
+
 }  // namespace
 }  // namespace korpus::nlp
