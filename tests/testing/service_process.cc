@@ -52,9 +52,10 @@ std::string TailOfFile(const std::string& path, size_t max_bytes) {
 }
 
 absl::Status WaitForServing(const std::string& address, absl::Duration timeout,
-                            const std::string& service) {
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+                            const std::string& service,
+                            std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      address, credentials != nullptr ? credentials : grpc::InsecureChannelCredentials()));
   const absl::Time deadline = absl::Now() + timeout;
   std::string last_problem = "no answer";
   while (absl::Now() < deadline) {
@@ -134,7 +135,8 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(const Proc
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(kPollInterval));
   }
   auto process = std::unique_ptr<ServiceProcess>(new ServiceProcess(spec, pid, port));
-  if (absl::Status serving = WaitForServing(process->address(), deadline - absl::Now());
+  if (absl::Status serving = WaitForServing(process->address(), deadline - absl::Now(), "",
+                                            spec.health_credentials);
       !serving.ok()) {
     return absl::UnavailableError(
         absl::StrCat(serving.message(), "\n", TailOfFile(spec.log_path)));

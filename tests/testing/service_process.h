@@ -15,6 +15,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
+namespace grpc {
+class ChannelCredentials;
+}  // namespace grpc
+
 namespace korpus::testing {
 
 // A fresh directory under $TMPDIR (or /tmp), removed by the destructor.
@@ -41,6 +45,9 @@ struct ProcessSpec {
   // 0 picks a free port; a fixed port is for restarting a service on the
   // address its clients already know.
   int port = 0;
+  // Credentials of the health check that tells when the process serves;
+  // null: plaintext. For servers started with --tls_cert_file.
+  std::shared_ptr<grpc::ChannelCredentials> health_credentials;
 };
 
 class ServiceProcess {
@@ -74,8 +81,10 @@ class ServiceProcess {
 
 // Waits until the gRPC health service at `address` reports SERVING for
 // `service` ("" = the whole server), up to `timeout`.
+// `credentials` null: plaintext.
 absl::Status WaitForServing(const std::string& address, absl::Duration timeout,
-                            const std::string& service = "");
+                            const std::string& service = "",
+                            std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
 // The last `max_bytes` of a file, for error messages.
 std::string TailOfFile(const std::string& path, size_t max_bytes = 2000);
