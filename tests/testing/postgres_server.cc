@@ -93,7 +93,8 @@ std::string BinDir() {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
+absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start(
+    const PostgresServerOptions& options) {
   const std::string bin_dir = BinDir();
   for (const char* tool : {"initdb", "pg_ctl", "postgres"}) {
     const std::string path = absl::StrCat(bin_dir, "/", tool);
@@ -158,8 +159,9 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
                  {absl::StrCat(bin_dir, "/pg_ctl"), "-D", absl::StrCat(dir, "/data"), "-l",
                   absl::StrCat(dir, "/server.log"), "-w", "-t", "60", "-o",
                   absl::StrCat("-c listen_addresses=127.0.0.1 -p ", port, " -k ", dir,
-                               " -c fsync=off -c synchronous_commit=off"
-                               " -c full_page_writes=off"),
+                               options.durable ? ""
+                                               : " -c fsync=off -c synchronous_commit=off"
+                                                 " -c full_page_writes=off"),
                   "start"});
     started = Run(start, log);
     if (started.ok()) {

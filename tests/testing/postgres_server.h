@@ -29,12 +29,20 @@
 
 namespace korpus::testing {
 
+struct PostgresServerOptions {
+  // False (tests): fsync, synchronous commit and full-page writes are off,
+  // which is fast and fine for data thrown away. True (benchmarks): the
+  // server's defaults, so that a commit is on disk when it returns.
+  bool durable = false;
+};
+
 class PostgresServer {
  public:
   // initdb + pg_ctl start -w (which returns once the server accepts
   // connections; no sleeping). Retries on another port if the chosen one
   // was taken in the meantime.
-  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start();
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start(
+      const PostgresServerOptions& options = {});
   // pg_ctl stop -m immediate, then removes the directory.
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
