@@ -11,6 +11,7 @@
 
 #include "libs/server/logging.h"
 #include "libs/server/metrics.h"
+#include "libs/server/request_id.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
@@ -18,6 +19,8 @@
 
 namespace korpus {
 namespace {
+
+constexpr char kHealthPrefix[] = "/grpc.health.v1.Health/";
 
 std::string_view View(const grpc_slice& slice) {
   return std::string_view(reinterpret_cast<const char*>(GRPC_SLICE_START_PTR(slice)),
@@ -37,26 +40,49 @@ prometheus::Family<prometheus::Counter>& DeniedCounter() {
 // grpc_auth_metadata_processor.process: runs in gRPC's server auth filter
 // for every call, with the call's initial metadata (":path" included).
 // Answers synchronously: the check is a few SHA-256 compressions.
-void ProcessMetadata(void* state, grpc_auth_context* /*context*/, const grpc_metadata* metadata,
-                     size_t count, grpc_process_auth_metadata_done_cb done, void* user_data) {
-  const AccessPolicy& policy = **static_cast<std::shared_ptr<const AccessPolicy>*>(state);
+struct ProcessorState {
+  // Null for a health-only port.
+  std::shared_ptr<const AccessPolicy> policy;
+  bool health_only = false;
+};
+
+absl::Status Check(const ProcessorState& state, std::string_view method,
+                   const std::vector<std::string_view>& authorization) {
+  if (state.health_only) {
+    if (method.substr(0, sizeof(kHealthPrefix) - 1) == kHealthPrefix) return absl::OkStatus();
+    return absl::PermissionDeniedError(
+        "this port (--health_listen) serves only grpc.health.v1.Health; call the main port");
+  }
+  return state.policy->Check(method, authorization);
+}
+
+void ProcessMetadata(void* state_pointer, grpc_auth_context* /*context*/,
+                     const grpc_metadata* metadata, size_t count,
+                     grpc_process_auth_metadata_done_cb done, void* user_data) {
+  const ProcessorState& state = *static_cast<ProcessorState*>(state_pointer);
   std::string_view method;
+  std::string_view request_id;
   std::vector<std::string_view> authorization;
   std::vector<grpc_metadata> consumed;
   for (size_t i = 0; i < count; ++i) {
     const std::string_view key = View(metadata[i].key);
     if (key == ":path") {
       method = View(metadata[i].value);
+    } else if (key == kRequestIdMetadataKey) {
+      request_id = View(metadata[i].value);
     } else if (key == "authorization") {
       authorization.push_back(View(metadata[i].value));
       consumed.push_back(metadata[i]);
     }
   }
-  const absl::Status status = policy.Check(method, authorization);
+  const absl::Status status = Check(state, method, authorization);
   if (status.ok()) {
     done(user_data, consumed.data(), consumed.size(), nullptr, 0, GRPC_STATUS_OK, nullptr);
     return;
   }
+  // A refused call never reaches the request id interceptor: its log line
+  // carries the caller's id if it sent a usable one, and no other call's.
+  ScopedRequestId scoped_id(IsValidRequestId(request_id) ? std::string(request_id) : "");
   const std::string code = absl::StatusCodeToString(status.code());
   DeniedCounter().Add({{"grpc_code", code}}).Increment();
   spdlog::info("refused {}: {}: {}", method, code, status.message());
@@ -65,12 +91,13 @@ void ProcessMetadata(void* state, grpc_auth_context* /*context*/, const grpc_met
        message.c_str());
 }
 
-void DestroyState(void* state) { delete static_cast<std::shared_ptr<const AccessPolicy>*>(state); }
+void DestroyState(void* state) { delete static_cast<ProcessorState*>(state); }
 
 class KorpusServerCredentials final : public grpc::ServerCredentials {
  public:
-  KorpusServerCredentials(std::optional<ServerTls> tls, std::shared_ptr<const AccessPolicy> policy)
-      : tls_(std::move(tls)), policy_(std::move(policy)) {}
+  KorpusServerCredentials(std::optional<ServerTls> tls, std::shared_ptr<const AccessPolicy> policy,
+                          bool health_only)
+      : tls_(std::move(tls)), policy_(std::move(policy)), health_only_(health_only) {}
 
   // The policy is given to the constructor; gRPC's C++ processors are not
   // used.
@@ -90,10 +117,9 @@ class KorpusServerCredentials final : public grpc::ServerCredentials {
     } else {
       credentials = grpc_insecure_server_credentials_create();
     }
-    if (policy_ != nullptr) {
+    if (policy_ != nullptr || health_only_) {
       grpc_server_credentials_set_auth_metadata_processor(
-          credentials, {ProcessMetadata, DestroyState,
-                        new std::shared_ptr<const AccessPolicy>(policy_)});
+          credentials, {ProcessMetadata, DestroyState, new ProcessorState{policy_, health_only_}});
     }
     const int port = grpc_server_add_http2_port(server, address.c_str(), credentials);
     grpc_server_credentials_release(credentials);
@@ -102,13 +128,18 @@ class KorpusServerCredentials final : public grpc::ServerCredentials {
 
   std::optional<ServerTls> tls_;
   std::shared_ptr<const AccessPolicy> policy_;
+  bool health_only_;
 };
 
 }  // namespace
 
 std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
     const std::optional<ServerTls>& tls, std::shared_ptr<const AccessPolicy> policy) {
-  return std::make_shared<KorpusServerCredentials>(tls, std::move(policy));
+  return std::make_shared<KorpusServerCredentials>(tls, std::move(policy), /*health_only=*/false);
+}
+
+std::shared_ptr<grpc::ServerCredentials> MakeHealthOnlyCredentials() {
+  return std::make_shared<KorpusServerCredentials>(std::nullopt, nullptr, /*health_only=*/true);
 }
 
 }  // namespace korpus

@@ -29,6 +29,11 @@ namespace korpus {
 std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
     const std::optional<ServerTls>& tls, std::shared_ptr<const AccessPolicy> policy);
 
+// Plaintext credentials that admit only grpc.health.v1.Health calls (any
+// other call: PERMISSION_DENIED), for a second port that probes unable to
+// speak TLS can use (ServerOptions::health_listen_address).
+std::shared_ptr<grpc::ServerCredentials> MakeHealthOnlyCredentials();
+
 }  // namespace korpus
 
 #endif  // KORPUS_LIBS_SERVER_CREDENTIALS_H_

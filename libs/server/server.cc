@@ -65,6 +65,7 @@ ServerOptions ServerOptionsFromFlags(std::string_view service_name,
   options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
   options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  options.health_listen_address = absl::GetFlag(FLAGS_health_listen);
   options.tls = {.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
                  .key_file = absl::GetFlag(FLAGS_tls_key_file),
                  .client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file)};
@@ -101,6 +102,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   int port = 0;
   builder.AddListeningPort(options.listen_address,
                            MakeServerCredentials(*tls, options.access_policy), &port);
+  int health_port = 0;
+  if (!options.health_listen_address.empty()) {
+    builder.AddListeningPort(options.health_listen_address, MakeHealthOnlyCredentials(),
+                             &health_port);
+  }
   // Without this gRPC sets SO_REUSEPORT, and a second server (a stale one,
   // say) could bind the same port and silently take half the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -123,12 +129,18 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
         absl::StrCat("cannot listen on ", options.listen_address,
                      " (address in use or invalid? set --listen)"));
   }
+  if (!options.health_listen_address.empty() && health_port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.health_listen_address,
+                     " (address in use or invalid? set --health_listen)"));
+  }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   for (const ServiceEntry& entry : services) health->SetServingStatus(entry.full_name, true);
   health->SetServingStatus(true);
 
   auto result = std::unique_ptr<GrpcServer>(new GrpcServer(std::move(server), std::move(services), port));
   result->metrics_ = std::move(metrics);
+  result->health_port_ = health_port;
   if (!options.port_file.empty()) {
     if (absl::Status status = WritePortFile(options.port_file, port); !status.ok()) {
       result->Shutdown(absl::ZeroDuration());
@@ -176,6 +188,10 @@ int ServeUntilSignalled(const ServerOptions& options, std::vector<ServiceEntry> 
                    ? ""
                    : absl::StrCat(", bearer tokens required: ",
                                   options.access_policy->tokens().size(), " known"));
+  if ((*server)->health_port() != 0) {
+    spdlog::info("{} serving health checks only, in plaintext, on {} (port {})",
+                 options.service_name, options.health_listen_address, (*server)->health_port());
+  }
   if (options.access_policy == nullptr && options.warn_if_open &&
       !IsLoopbackAddress(options.listen_address)) {
     spdlog::warn("{} listens on {} without access control: anyone who can reach it may call "

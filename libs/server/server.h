@@ -69,6 +69,11 @@ struct ServerOptions {
   // Log a warning at start-up when access_policy is null and the server
   // listens on an address other than loopback (for the public gateway).
   bool warn_if_open = false;
+  // If non-empty, host:port of a second, plaintext port that serves only
+  // gRPC health checking (the same statuses as the main port), for probes
+  // that cannot speak TLS (Kubernetes' gRPC probes) when the main port
+  // does; port 0 picks a free port. Empty (the default): none.
+  std::string health_listen_address;
 };
 
 // Whether `listen_address` (host:port) binds only loopback addresses:
@@ -101,6 +106,8 @@ class GrpcServer {
   int port() const { return port_; }
   // The bound metrics port; 0 if no metrics endpoint is served.
   int metrics_port() const;
+  // The bound health-only port; 0 without ServerOptions::health_listen_address.
+  int health_port() const { return health_port_; }
   // A channel to this server that bypasses the network, for tests.
   std::shared_ptr<grpc::Channel> InProcessChannel();
   // Reports NOT_SERVING, then stops: new calls are refused, in-flight ones
@@ -117,6 +124,7 @@ class GrpcServer {
   std::unique_ptr<grpc::Server> server_;
   std::vector<ServiceEntry> services_;
   int port_;
+  int health_port_ = 0;
   bool shut_down_ = false;
 };
 

@@ -31,3 +31,7 @@ ABSL_FLAG(std::string, tls_key_file, "",
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "If set, require mutual TLS: clients must present a certificate signed by one of "
           "these PEM CA certificates (env KORPUS_TLS_CLIENT_CA_FILE). Needs --tls_cert_file.");
+ABSL_FLAG(std::string, health_listen, "",
+          "If set, also serve gRPC health checks, and nothing else, in plaintext on this "
+          "host:port (env KORPUS_HEALTH_LISTEN), for probes that cannot speak TLS "
+          "(Kubernetes' gRPC probes) when --tls_cert_file is set. Port 0 picks a free port.");

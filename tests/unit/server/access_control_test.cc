@@ -2,13 +2,17 @@
 // role table, and the start-up checks of TLS files (libs/server/tls.h).
 #include "libs/server/access_control.h"
 
+#include <grpcpp/grpcpp.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "korpus/v1/corpus.grpc.pb.h"
+#include "korpus/v1/ingest.grpc.pb.h"
 #include "libs/server/corpus_access.h"
 #include "libs/server/server.h"
 #include "libs/server/tls.h"
@@ -19,6 +23,8 @@ namespace {
 constexpr char kReaderToken[] = "reader-token-0123456789abcdef";
 constexpr char kWriterToken[] = "writer-token-0123456789abcdef";
 constexpr char kAdminToken[] = "admin-token-0123456789abcdef";
+
+std::string Bearer(const char* token) { return absl::StrCat("Bearer ", token); }
 
 TEST(TokenSetTest, ParsesRolesCommentsBlankLinesAndCommas) {
   absl::StatusOr<TokenSet> tokens = TokenSet::Parse(
@@ -118,7 +124,6 @@ class AccessPolicyTest : public ::testing::Test {
                          {"/test.Service/Delete", Role::kAdmin}},
                         protect_open_methods);
   }
-  static std::string Bearer(const char* token) { return absl::StrCat("Bearer ", token); }
 };
 
 TEST_F(AccessPolicyTest, RolesAreOrdered) {
@@ -265,6 +270,59 @@ TEST(TlsFilesTest, PlaintextWithoutFilesAndClearErrorsForIncompleteOnes) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(LoadClientTls({.server_name = "storage"}).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+grpc::Status CallNormalize(grpc::Channel& channel, const std::string& authorization) {
+  auto stub = v1::IngestService::NewStub(
+      std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  v1::NormalizeArticleRequest request;
+  v1::NormalizeArticleResponse response;
+  return stub->NormalizeArticle(&context, request, &response);
+}
+
+grpc::Status CheckHealth(grpc::Channel& channel) {
+  auto stub = grpc::health::v1::Health::NewStub(
+      std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  return stub->Check(&context, request, &response);
+}
+
+// The policy applies over the network before the handler (here: one that
+// answers UNIMPLEMENTED to everything), and the health-only port answers
+// health checks and refuses everything else.
+TEST(GrpcServerAccessTest, PolicyAppliesBeforeHandlersAndHealthPortServesOnlyHealth) {
+  absl::StatusOr<TokenSet> tokens =
+      TokenSet::Parse(absl::StrCat("reader ", kReaderToken, "\nwriter ", kWriterToken), "test");
+  ASSERT_TRUE(tokens.ok());
+  v1::IngestService::Service unimplemented;
+  ServerOptions options{.service_name = "test", .health_listen_address = "127.0.0.1:0"};
+  options.access_policy = std::make_shared<const AccessPolicy>(
+      *std::move(tokens), MethodRoles{{"/korpus.v1.IngestService/NormalizeArticle", Role::kWriter}});
+  absl::StatusOr<std::unique_ptr<GrpcServer>> server =
+      GrpcServer::Start(options, {{&unimplemented, v1::IngestService::service_full_name()}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_GT((*server)->health_port(), 0);
+  auto main_port = grpc::CreateChannel("127.0.0.1:" + std::to_string((*server)->port()),
+                                       grpc::InsecureChannelCredentials());
+  auto health_port = grpc::CreateChannel("127.0.0.1:" + std::to_string((*server)->health_port()),
+                                         grpc::InsecureChannelCredentials());
+
+  EXPECT_EQ(CallNormalize(*main_port, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(CallNormalize(*main_port, Bearer(kReaderToken)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CallNormalize(*main_port, Bearer(kWriterToken)).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);  // Reached the handler.
+  EXPECT_TRUE(CheckHealth(*main_port).ok());
+
+  EXPECT_TRUE(CheckHealth(*health_port).ok());
+  EXPECT_EQ(CallNormalize(*health_port, Bearer(kWriterToken)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace
