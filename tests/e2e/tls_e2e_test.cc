@@ -235,6 +235,53 @@ TEST_F(TlsEndToEndTest, KorpusctlSpeaksTls) {
   EXPECT_EQ(std::system(command.c_str()), 0) << ReadFile(out);
 }
 
+// With --auth_protect_health_and_reflection health checks need a token too
+// (sent here as gRPC's access-token call credentials, which TLS allows:
+// "authorization: Bearer <token>"); the plaintext --health_listen port stays
+// open for probes and serves nothing else.
+TEST_F(TlsEndToEndTest, ProtectedHealthNeedsATokenAndTheHealthPortStaysOpen) {
+  const std::string& d = dir_->path();
+  absl::StatusOr<std::optional<ClientTls>> tls = LoadClientTls({.ca_file = ca_});
+  ASSERT_TRUE(tls.ok());
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = (*tls)->root_certs_pem;
+  auto with_token = grpc::CompositeChannelCredentials(grpc::SslCredentials(ssl),
+                                                      grpc::AccessTokenCredentials(kToken));
+  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> gateway =
+      testing::ServiceProcess::Start(
+          {.binary = testing::DefaultBuildPaths().gateway,
+           .args = {absl::StrCat("--storage_address=", storage_->address()),
+                    absl::StrCat("--tls_cert_file=", d, "/server.pem"),
+                    absl::StrCat("--tls_key_file=", d, "/server.key"),
+                    absl::StrCat("--auth_tokens_file=", d, "/tokens"),
+                    "--auth_protect_health_and_reflection", "--health_listen=127.0.0.1:0"},
+           .log_path = absl::StrCat(d, "/protected-gateway.log"),
+           .health_credentials = with_token});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+
+  EXPECT_EQ(Health(MakeChannel((*gateway)->address(), {.tls = *tls})).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(
+      Health(MakeChannel((*gateway)->address(), {.tls = *tls, .bearer_token = kToken})).ok());
+
+  // The health-only port, found in the log line that announces it.
+  const std::string log = ReadFile(absl::StrCat(d, "/protected-gateway.log"));
+  const std::string marker = "serving health checks only, in plaintext, on 127.0.0.1:0 (port ";
+  const size_t at = log.find(marker);
+  ASSERT_NE(at, std::string::npos) << log;
+  const std::string health_address =
+      absl::StrCat("127.0.0.1:", std::atoi(log.c_str() + at + marker.size()));
+  auto plaintext = grpc::CreateChannel(health_address, grpc::InsecureChannelCredentials());
+  EXPECT_TRUE(Health(plaintext).ok());
+  v1::GetStatsRequest request;
+  v1::CorpusStats response;
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+  EXPECT_EQ(v1::CorpusService::NewStub(plaintext)->GetStats(&context, request, &response)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 // Bad TLS files stop a server before it listens, naming the flag.
 TEST_F(TlsEndToEndTest, BadFilesStopTheServerAtStartUp) {
   const std::string& d = dir_->path();
