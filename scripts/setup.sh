@@ -15,6 +15,7 @@ APT_PACKAGES=(
   prometheus-cpp-dev
   # text, storage, hashing
   libicu-dev libsqlite3-dev libssl-dev
+  libcld2-dev  # language identification (libs/ingest/language_identifier.h)
   libpq-dev postgresql-15  # PostgreSQL client library; server binaries for the store tests
   # benchmarks
   libbenchmark-dev

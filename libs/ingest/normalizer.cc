@@ -194,7 +194,10 @@ absl::StatusOr<Normalizer> Normalizer::Create(
       options.max_heading_chars == 0) {
     return absl::InvalidArgumentError("NormalizerOptions limits must be positive");
   }
-  if (language == nullptr) language = std::make_shared<FixedLanguageIdentifier>();
+  if (absl::Status status = ValidateLanguagePolicy(options.language); !status.ok()) {
+    return status;
+  }
+  if (language == nullptr) language = std::make_shared<Cld2LanguageIdentifier>();
   return Normalizer(options, std::move(language), std::move(boilerplate_model));
 }
 
@@ -357,13 +360,17 @@ absl::StatusOr<NormalizedArticle> Normalizer::NormalizeArticle(
     offset += CodePointCount(block.text);
     paragraph->set_end(static_cast<int32_t>(offset));
   }
+  absl::StatusOr<std::string> language =
+      DecideLanguage(language_->Identify(text), options_.language);
+  if (!language.ok()) return language.status();
+
   const std::string hash = Sha256Hex(text);
   if (hash.empty()) return absl::InternalError("SHA-256 of the normalised text failed");
 
   document.set_id(absl::StrCat("d", hash.substr(0, 24)));
   document.set_content_hash(hash);
   document.set_title(title);
-  document.set_language(language_->Identify(text));
+  document.set_language(*std::move(language));
   document.set_char_count(static_cast<int32_t>(offset));
   document.set_text(std::move(text));
   document.set_source_uri(article.source_uri());

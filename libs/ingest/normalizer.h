@@ -45,8 +45,13 @@
 //    char_count in code points; content_hash = hex SHA-256 of text (which
 //    begins with the title); id = "d" + its first 24 hex digits, so the
 //    same normalised content gets the same id whatever its source_uri,
-//    metadata or format; language from the LanguageIdentifier; source_uri,
-//    published_at and metadata copied.
+//    metadata or format; source_uri, published_at and metadata copied.
+// 8. Language: the LanguageIdentifier's guess on the text, judged by
+//    DecideLanguage (language_identifier.h) under options.language: an
+//    article reliably in a language that is not accepted is INVALID_ARGUMENT
+//    ("RawArticle.content is in English (en, 98% of 512 bytes of letters);
+//    korpus accepts German articles only ..."); short, undetermined and
+//    mixed texts are accepted. Document.language is the decided tag.
 #ifndef KORPUS_LIBS_INGEST_NORMALIZER_H_
 #define KORPUS_LIBS_INGEST_NORMALIZER_H_
 
@@ -85,6 +90,8 @@ struct NormalizerOptions {
   // Remove page furniture from the text (step 6b). Default true.
   bool remove_boilerplate = true;
   BoilerplateOptions boilerplate;
+  // Accepted languages and when to refuse (step 8). Default: German only.
+  LanguagePolicy language;
 };
 
 // A paragraph removed as boilerplate: not in Document.text, kept here so that
@@ -115,8 +122,8 @@ bool LooksLikeTitle(std::string_view paragraph, size_t max_chars);
 // Thread-safe: Normalize is const and may be called concurrently.
 class Normalizer {
  public:
-  // INVALID_ARGUMENT if an option is zero. `language` defaults to
-  // FixedLanguageIdentifier ("de").
+  // INVALID_ARGUMENT if an option is zero or options.language is invalid
+  // (ValidateLanguagePolicy). `language` defaults to Cld2LanguageIdentifier.
   // `boilerplate_model` (optional) holds paragraph fingerprints counted
   // over the stored corpus.
   static absl::StatusOr<Normalizer> Create(
@@ -127,8 +134,9 @@ class Normalizer {
   // The normalised document (id, title, text, paragraphs, language, hash,
   // char_count, source_uri, published_at, metadata; nothing else set), or
   // RESOURCE_EXHAUSTED (content over max_article_bytes) or INVALID_ARGUMENT
-  // (invalid UTF-8, binary, empty, bad metadata) with a message naming the
-  // field, e.g. "RawArticle.content is not valid UTF-8 at byte 17".
+  // (invalid UTF-8, binary, empty, bad metadata, a language not accepted)
+  // with a message naming the field, e.g. "RawArticle.content is not valid
+  // UTF-8 at byte 17".
   absl::StatusOr<v1::Document> Normalize(const v1::RawArticle& article) const;
 
   // The same, with the removed boilerplate and the FAQ roles.

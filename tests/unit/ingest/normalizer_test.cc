@@ -401,19 +401,76 @@ TEST_F(NormalizerTest, SameContentGivesTheSameIdWhateverItsSource) {
   EXPECT_NE(NormalizeOk(different).id(), id);
 }
 
-class FixedAnswer final : public LanguageIdentifier {
- public:
-  std::string Identify(std::string_view text) const override { return "fr"; }
-};
-
-TEST_F(NormalizerTest, LanguageComesFromTheIdentifier) {
+TEST_F(NormalizerTest, LanguageComesFromTheIdentifierAndThePolicy) {
+  NormalizerOptions options;
+  options.language.accepted = {"de", "fr"};
   absl::StatusOr<Normalizer> normalizer =
-      Normalizer::Create({}, std::make_shared<FixedAnswer>());
+      Normalizer::Create(options, std::make_shared<FixedLanguageIdentifier>("fr"));
   ASSERT_TRUE(normalizer.ok());
   EXPECT_EQ(normalizer->Normalize(Text("Le conseil se réunit.")).value().language(), "fr");
 }
 
+TEST_F(NormalizerTest, ArticleInALanguageNotAcceptedIsRefused) {
+  absl::StatusOr<Normalizer> normalizer =
+      Normalizer::Create({}, std::make_shared<FixedLanguageIdentifier>("fr"));
+  ASSERT_TRUE(normalizer.ok());
+  // FixedLanguageIdentifier counts every byte as a letter, so this is
+  // "long enough" to be judged.
+  const std::string text(300, 'x');
+  absl::StatusOr<v1::Document> refused = normalizer->Normalize(Text(text));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("French"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("German articles only"));
+}
+
+TEST_F(NormalizerTest, DefaultIdentifierIsCld2) {
+  // Normalizer::Create({}) identifies languages (the default identifier
+  // is CLD2, not a fixed answer).
+  const v1::Document german = NormalizeOk(Text(
+      "Streik bei der Bahn\n\nDie Gewerkschaft hat für Montag zu einem Warnstreik aufgerufen. "
+      "Reisende müssen sich im gesamten Bundesgebiet auf Ausfälle und Verspätungen einstellen, "
+      "teilte die Bahn am Sonntag mit. Auch der Güterverkehr ist betroffen."));
+  EXPECT_EQ(german.language(), "de");
+  absl::StatusOr<v1::Document> english = normalizer_.Normalize(Text(
+      "Rail strike on Monday\n\nThe union has called a warning strike for Monday. Travellers "
+      "across the country must expect cancellations and delays, the railway said on Sunday. "
+      "Freight traffic is affected as well, and the company advised passengers to postpone "
+      "journeys that are not necessary."));
+  EXPECT_EQ(english.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(NormalizerTest, InvalidLanguagePolicyIsRefusedAtCreation) {
+  NormalizerOptions options;
+  options.language.accepted = {};
+  EXPECT_EQ(Normalizer::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+  options.language.accepted = {"de"};
+  options.language.min_accepted_percent = 101;
+  EXPECT_EQ(Normalizer::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 // --- HTML -------------------------------------------------------------------
+
+TEST_F(NormalizerTest, DeeplyNestedHtmlKeepsItsTextInLinearTime) {
+  // 100,000 levels (1.1 MB of markup with the limit raised): the extractor
+  // keeps no stack per element, so depth costs only the bytes it reads.
+  std::string html;
+  for (int i = 0; i < 100000; ++i) html += "<div>";
+  html += "<p>Die Züge stehen still.</p>";
+  for (int i = 0; i < 100000; ++i) html += "</div>";
+  absl::StatusOr<Normalizer> normalizer = Normalizer::Create({.max_article_bytes = 2 << 20});
+  ASSERT_TRUE(normalizer.ok());
+  absl::StatusOr<v1::Document> document = normalizer->Normalize(Html(html));
+  ASSERT_TRUE(document.ok()) << document.status();
+  EXPECT_EQ(document->text(), "Die Züge stehen still.");
+}
+
+TEST_F(NormalizerTest, BrokenHtmlKeepsItsText) {
+  const v1::Document document = NormalizeOk(Html(
+      "<h1>Streik bei der Bahn<p>Die Züge <b>stehen <i>still</b></i>, wenn 3 < 4.</span>"
+      "</div></p><p>Pendler warten<a href=\"x>"));
+  EXPECT_EQ(document.title(), "Streik bei der Bahn");
+  EXPECT_THAT(document.text(), HasSubstr("Die Züge stehen still, wenn 3 < 4."));
+}
 
 TEST_F(NormalizerTest, HtmlBecomesParagraphsWithTitleAndHeadings) {
   v1::Document document = NormalizeOk(Html(R"(<!DOCTYPE html>
