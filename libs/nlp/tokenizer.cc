@@ -192,7 +192,9 @@ uint32_t MatchUrl(std::string_view text, uint32_t i) {
     return 0;
   }
   if (p >= text.size() || !IsAsciiAlnum(text[p])) return 0;
-  while (p < text.size() && !IsUrlStop(text, p)) ++p;
+  // Whole characters: stepping by byte would end the URL inside a non-ASCII
+  // character (its trail bytes decode as invalid, which stops a URL).
+  while (p < text.size() && !IsUrlStop(text, p)) DecodeAt(text, p, &p);
   return TrimUrlEnd(text, i, p);
 }
 
@@ -270,7 +272,7 @@ uint32_t MatchBareDomain(std::string_view text, uint32_t word_begin, uint32_t i,
   }
   if (!tlds.contains(text.substr(last_label_begin, p - last_label_begin))) return 0;
   if (p < n && text[p] == '/') {
-    while (p < n && !IsUrlStop(text, p)) ++p;
+    while (p < n && !IsUrlStop(text, p)) DecodeAt(text, p, &p);  // whole characters, as MatchUrl
     p = TrimUrlEnd(text, word_begin, p);
   }
   return p;
