@@ -298,8 +298,11 @@ absl::StatusOr<NormalizedArticle> Normalizer::NormalizeArticle(
   } else if (title_block != blocks.end()) {
     title = std::move(title_block->text);
     blocks.erase(title_block);
-  } else if (article.format() != v1::CONTENT_FORMAT_HTML && blocks.size() >= 2 &&
+  } else if (title.empty() && blocks.size() >= 2 &&
              LooksLikeTitle(blocks.front().text, options_.max_title_chars)) {
+    // Text, or HTML with neither <h1> nor <title>: the same rule for both,
+    // so that the normalised text, normalised again as text, keeps its
+    // title and loses no paragraph as a repeated title.
     title = std::move(blocks.front().text);
     blocks.erase(blocks.begin());
   }

@@ -29,8 +29,9 @@
 // 5. Title: RawArticle.title if non-empty after cleaning (an HTML <h1> or a
 //    first text paragraph equal to it is then dropped, so that it is not
 //    repeated; a different <h1> becomes a HEADING); for HTML the first <h1>,
-//    else <title>; for text the first paragraph if it looks like
-//    a title (see LooksLikeTitle) and others follow; else no title.
+//    else <title>; for text, and HTML with neither, the first paragraph if
+//    it looks like a title (see LooksLikeTitle) and others follow; else no
+//    title.
 // 6. Kinds: the title is the first paragraph, PARAGRAPH_KIND_TITLE. HTML
 //    h2-h6 (and h1s after the first) are HEADING. In text, a paragraph with
 //    a body paragraph before it and any paragraph after it is a HEADING if

@@ -464,6 +464,17 @@ TEST_F(NormalizerTest, DeeplyNestedHtmlKeepsItsTextInLinearTime) {
   EXPECT_EQ(document->text(), "Die Züge stehen still.");
 }
 
+TEST_F(NormalizerTest, HtmlWithoutHeadlineOrTitleTakesItsTitleAsTextDoes) {
+  // The first paragraph is the title, as in text input; its repetition at
+  // the end is furniture. Normalising the resulting text again as text
+  // gives the same text (found by the normalizer fuzzer).
+  const v1::Document html = NormalizeOk(Html(
+      "<p>Streik bei der Bahn</p><p>Die Züge stehen still.</p><p>Streik bei der Bahn</p>"));
+  EXPECT_EQ(html.title(), "Streik bei der Bahn");
+  EXPECT_EQ(html.text(), "Streik bei der Bahn\n\nDie Züge stehen still.");
+  EXPECT_EQ(NormalizeOk(Text(html.text())).text(), html.text());
+}
+
 TEST_F(NormalizerTest, BrokenHtmlKeepsItsText) {
   const v1::Document document = NormalizeOk(Html(
       "<h1>Streik bei der Bahn<p>Die Züge <b>stehen <i>still</b></i>, wenn 3 < 4.</span>"
