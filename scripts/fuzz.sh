@@ -14,10 +14,13 @@ cd "$(dirname "$0")/.."
 MODE=${1:-smoke}
 SECONDS_PER_FUZZER=${2:-300}
 BUILD=build-fuzz
-FUZZERS=(normalizer_fuzzer pipeline_fuzzer query_parser_fuzzer)
-declare -A CORPUS=([normalizer_fuzzer]=normalizer [pipeline_fuzzer]=pipeline [query_parser_fuzzer]=query)
-# Smoke runs per fuzzer: the pipeline runs ~300 inputs/s under the sanitizers.
-declare -A SMOKE_RUNS=([normalizer_fuzzer]=20000 [pipeline_fuzzer]=3000 [query_parser_fuzzer]=20000)
+FUZZERS=(normalizer_fuzzer pipeline_fuzzer query_parser_fuzzer tokenizer_fuzzer quote_fuzzer)
+declare -A CORPUS=([normalizer_fuzzer]=normalizer [pipeline_fuzzer]=pipeline [query_parser_fuzzer]=query
+                   [tokenizer_fuzzer]=tokenizer [quote_fuzzer]=quotes)
+# Smoke runs per fuzzer: the pipeline runs ~300 inputs/s under the sanitizers
+# (the quote fuzzer analyses each input twice).
+declare -A SMOKE_RUNS=([normalizer_fuzzer]=20000 [pipeline_fuzzer]=3000 [query_parser_fuzzer]=20000
+                       [tokenizer_fuzzer]=20000 [quote_fuzzer]=2000)
 
 cmake -S . -B "$BUILD" -G Ninja -DKORPUS_FUZZ=ON -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
