@@ -69,6 +69,16 @@ absl::StatusOr<v1::Entity> CorpusClient::GetEntity(const v1::GetEntityRequest& r
   return internal::UnaryCall(*stub_, &Stub::GetEntity, request, options, "gateway");
 }
 
+absl::StatusOr<v1::ListQuotesResponse> CorpusClient::ListQuotes(
+    const v1::ListQuotesRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ListQuotes, request, options, "gateway");
+}
+
+absl::StatusOr<v1::GetTimelineResponse> CorpusClient::GetTimeline(
+    const v1::GetTimelineRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::GetTimeline, request, options, "gateway");
+}
+
 absl::Status CorpusClient::ExportDocuments(
     const std::function<bool(const v1::Document&)>& on_document, const CallOptions& options) const {
   return internal::ExportCall(*stub_, on_document, options, "gateway");

@@ -39,6 +39,10 @@ class CorpusClient {
                                                         const CallOptions& options) const;
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request,
                                        const CallOptions& options) const;
+  absl::StatusOr<v1::ListQuotesResponse> ListQuotes(const v1::ListQuotesRequest& request,
+                                                    const CallOptions& options) const;
+  absl::StatusOr<v1::GetTimelineResponse> GetTimeline(const v1::GetTimelineRequest& request,
+                                                      const CallOptions& options) const;
   // Streams every document, in DOCUMENT_VIEW_FULL and ingestion order, to
   // `on_document`; returning false from it stops the stream (CANCELLED).
   // `options.timeout` bounds the whole stream.

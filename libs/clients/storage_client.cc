@@ -48,6 +48,16 @@ absl::StatusOr<v1::Entity> StorageClient::GetEntity(const v1::GetEntityRequest& 
   return internal::UnaryCall(*stub_, &Stub::GetEntity, request, options, "storage");
 }
 
+absl::StatusOr<v1::ListQuotesResponse> StorageClient::ListQuotes(
+    const v1::ListQuotesRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ListQuotes, request, options, "storage");
+}
+
+absl::StatusOr<v1::GetTimelineResponse> StorageClient::GetTimeline(
+    const v1::GetTimelineRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::GetTimeline, request, options, "storage");
+}
+
 absl::Status StorageClient::ExportDocuments(
     const std::function<bool(const v1::Document&)>& on_document, const CallOptions& options) const {
   return internal::ExportCall(*stub_, on_document, options, "storage");
@@ -100,6 +110,19 @@ void StorageClient::GetEntityAsync(v1::GetEntityRequest request, const CallOptio
                                    AsyncDone<v1::Entity> done) const {
   internal::AsyncUnaryCall<v1::GetEntityRequest, v1::Entity>(
       KORPUS_STORAGE_ASYNC(GetEntity), std::move(request), options, "storage", std::move(done));
+}
+
+void StorageClient::ListQuotesAsync(v1::ListQuotesRequest request, const CallOptions& options,
+                                    AsyncDone<v1::ListQuotesResponse> done) const {
+  internal::AsyncUnaryCall<v1::ListQuotesRequest, v1::ListQuotesResponse>(
+      KORPUS_STORAGE_ASYNC(ListQuotes), std::move(request), options, "storage", std::move(done));
+}
+
+void StorageClient::GetTimelineAsync(v1::GetTimelineRequest request, const CallOptions& options,
+                                     AsyncDone<v1::GetTimelineResponse> done) const {
+  internal::AsyncUnaryCall<v1::GetTimelineRequest, v1::GetTimelineResponse>(
+      KORPUS_STORAGE_ASYNC(GetTimeline), std::move(request), options, "storage",
+      std::move(done));
 }
 
 #undef KORPUS_STORAGE_ASYNC

@@ -31,6 +31,10 @@ class StorageClient {
                                                         const CallOptions& options) const;
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request,
                                        const CallOptions& options) const;
+  absl::StatusOr<v1::ListQuotesResponse> ListQuotes(const v1::ListQuotesRequest& request,
+                                                    const CallOptions& options) const;
+  absl::StatusOr<v1::GetTimelineResponse> GetTimeline(const v1::GetTimelineRequest& request,
+                                                      const CallOptions& options) const;
   // Streams every document, in DOCUMENT_VIEW_FULL and ingestion order, to
   // `on_document`; returning false from it stops the stream (CANCELLED).
   // `options.timeout` bounds the whole stream.
@@ -56,6 +60,10 @@ class StorageClient {
                          AsyncDone<v1::ListEntitiesResponse> done) const;
   void GetEntityAsync(v1::GetEntityRequest request, const CallOptions& options,
                       AsyncDone<v1::Entity> done) const;
+  void ListQuotesAsync(v1::ListQuotesRequest request, const CallOptions& options,
+                       AsyncDone<v1::ListQuotesResponse> done) const;
+  void GetTimelineAsync(v1::GetTimelineRequest request, const CallOptions& options,
+                        AsyncDone<v1::GetTimelineResponse> done) const;
 
  private:
   std::unique_ptr<v1::StorageService::Stub> stub_;

@@ -87,7 +87,19 @@ absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode m
     absl::StatusOr<std::vector<EntityRow>> entities = PrepareEntities(document.annotations());
     if (!entities.ok()) return entities.status();
     row.entities = *std::move(entities);
-    document.annotations().SerializeToString(&row.annotations_blob);
+    absl::StatusOr<ExtractionRows> extraction =
+        PrepareExtractions(document, row.ingested_at_micros);
+    if (!extraction.ok()) return extraction.status();
+    row.extraction = *std::move(extraction);
+    if (document.annotations().keywords().empty()) {
+      document.annotations().SerializeToString(&row.annotations_blob);
+    } else {
+      // Keywords are the store's to compute (an import carries the old
+      // store's): stored without them, recomputed by the backend.
+      v1::Annotations annotations = document.annotations();
+      annotations.clear_keywords();
+      annotations.SerializeToString(&row.annotations_blob);
+    }
   }
   return row;
 }

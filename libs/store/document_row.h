@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "korpus/v1/document.pb.h"
 #include "libs/store/entity_rows.h"
+#include "libs/store/extraction_rows.h"
 #include "libs/store/store.h"
 
 namespace korpus::store::internal {
@@ -36,9 +37,12 @@ struct DocumentRow {
   int64_t ingested_at_micros = 0;
   std::string metadata_blob;
   std::string paragraphs_blob;
-  // Empty when the document has no annotations.
+  // Empty when the document has no annotations. Without keywords: the
+  // backend appends them (KeywordsBlob) once it knows the corpus.
   bool has_annotations = false;
   std::string annotations_blob;
+  // Quotes, dates and term keys of the annotations (extraction_rows.h).
+  ExtractionRows extraction;
   // The entities of the annotations, validated and merged by id.
   std::vector<EntityRow> entities;
 };

@@ -21,6 +21,7 @@
 #include "libs/server/status_macros.h"
 #include "libs/store/document_row.h"
 #include "libs/store/entity_rows.h"
+#include "libs/store/extraction_rows.h"
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
 
@@ -114,6 +115,48 @@ CREATE TABLE entity_names (
 );
 )sql",
      &BackfillEntities},
+    // Quotes, timeline and term frequencies (libs/store/extraction_rows.h).
+    // Documents stored before have none: their annotations had no such
+    // layers.
+    {3, R"sql(
+CREATE TABLE term_frequencies (
+  term text PRIMARY KEY,
+  document_count bigint NOT NULL
+);
+CREATE TABLE quotes (
+  document_seq bigint NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  quote_index bigint NOT NULL,
+  document_time bigint NOT NULL,
+  speaker_entity_id text NOT NULL,
+  kind bigint NOT NULL,
+  text text NOT NULL,
+  search tsvector NOT NULL,
+  record bytea NOT NULL,
+  PRIMARY KEY (document_seq, quote_index)
+);
+CREATE INDEX quotes_by_time ON quotes (document_time DESC, document_seq DESC, quote_index);
+CREATE INDEX quotes_by_speaker
+  ON quotes (speaker_entity_id, document_time DESC, document_seq DESC, quote_index);
+CREATE INDEX quotes_search_idx ON quotes USING gin (search);
+CREATE TABLE timeline (
+  document_seq bigint NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  date_index bigint NOT NULL,
+  resolved bigint NOT NULL,
+  start_day bigint,
+  end_day bigint,
+  granularity bigint NOT NULL,
+  record bytea NOT NULL,
+  PRIMARY KEY (document_seq, date_index)
+);
+CREATE INDEX timeline_by_day
+  ON timeline (resolved DESC, start_day, end_day, document_seq, date_index);
+CREATE TABLE timeline_entities (
+  entity_id text NOT NULL,
+  document_seq bigint NOT NULL,
+  date_index bigint NOT NULL,
+  PRIMARY KEY (entity_id, document_seq, date_index)
+);
+)sql"},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -642,6 +685,96 @@ absl::Status WriteEntities(Connection& connection, int64_t seq,
       [](const Result&) {});
 }
 
+// Writes the extraction rows of the document `seq` (extraction_rows.h)
+// inside the caller's write transaction: the document frequencies of its
+// terms in one upsert (then its keywords, appended to
+// row.annotations_blob), its quotes and its dates with their entities in
+// multi-row inserts. Writes are serialised (kWriteLock), so the upserts
+// cannot deadlock on the shared term rows.
+absl::Status WriteExtractions(Connection& connection, int64_t seq,
+                              const v1::Annotations& annotations, internal::DocumentRow& row) {
+  const internal::ExtractionRows& x = row.extraction;
+  if (!x.term_keys.empty()) {
+    std::vector<const std::string*> keys;
+    keys.reserve(x.term_keys.size() + 1);
+    static const std::string* const kCountKey = new std::string(internal::kDocumentCountKey);
+    keys.push_back(kCountKey);
+    for (const std::string& key : x.term_keys) keys.push_back(&key);
+    absl::flat_hash_map<std::string, int64_t> frequency;
+    frequency.reserve(keys.size());
+    KORPUS_RETURN_IF_ERROR(ExecValues(
+        connection, keys, "INSERT INTO term_frequencies AS f (term, document_count) VALUES ",
+        " ON CONFLICT (term) DO UPDATE SET document_count = f.document_count + 1 "
+        "RETURNING f.term, f.document_count",
+        [](const std::string* key, int first, Params& params) {
+          params.Text(*key);
+          return absl::StrCat("($", first, ", 1)");
+        },
+        [&](const Result& result) {
+          for (int i = 0; i < result.rows(); ++i) {
+            frequency[std::string(result.row(i).Text(0))] = result.row(i).Int64(1);
+          }
+        }));
+    const int64_t documents = frequency[internal::kDocumentCountKey];
+    row.annotations_blob += internal::KeywordsBlob(
+        annotations, internal::StoredDocumentFrequencies(documents, std::move(frequency)));
+  }
+  KORPUS_RETURN_IF_ERROR(ExecValues(
+      connection, x.quotes,
+      "INSERT INTO quotes (document_seq, quote_index, document_time, speaker_entity_id, kind, "
+      "text, search, record) VALUES ",
+      "",
+      [&](const internal::QuoteRow& quote, int first, Params& params) {
+        params.Int(seq)
+            .Int(quote.index)
+            .Int(x.document_time_micros)
+            .Text(quote.speaker_entity_id)
+            .Int(quote.kind)
+            .Text(quote.text)
+            .Bytes(quote.record);
+        return absl::StrCat("($", first, ", $", first + 1, ", $", first + 2, ", $", first + 3,
+                            ", $", first + 4, ", $", first + 5, ", to_tsvector('simple', $",
+                            first + 5, "), $", first + 6, ")");
+      },
+      [](const Result&) {}));
+  KORPUS_RETURN_IF_ERROR(ExecValues(
+      connection, x.dates,
+      "INSERT INTO timeline (document_seq, date_index, resolved, start_day, end_day, "
+      "granularity, record) VALUES ",
+      "",
+      [&](const internal::DateRow& date, int first, Params& params) {
+        params.Int(seq).Int(date.index).Int(date.resolved ? 1 : 0);
+        if (date.resolved) {
+          params.Int(date.start_day).Int(date.end_day);
+        } else {
+          params.NullInt().NullInt();
+        }
+        params.Int(date.granularity).Bytes(date.record);
+        std::string tuple = "(";
+        for (int i = 0; i < 7; ++i) absl::StrAppend(&tuple, i > 0 ? ", $" : "$", first + i);
+        return absl::StrCat(tuple, ")");
+      },
+      [](const Result&) {}));
+  struct DateEntity {
+    const std::string* entity_id;
+    int32_t index;
+  };
+  std::vector<DateEntity> date_entities;
+  for (const internal::DateRow& date : x.dates) {
+    for (const std::string& entity_id : date.entity_ids) {
+      date_entities.push_back({&entity_id, date.index});
+    }
+  }
+  return ExecValues(
+      connection, date_entities,
+      "INSERT INTO timeline_entities (entity_id, document_seq, date_index) VALUES ", "",
+      [seq](const DateEntity& entity, int first, Params& params) {
+        params.Text(*entity.entity_id).Int(seq).Int(entity.index);
+        return absl::StrCat("($", first, ", $", first + 1, ", $", first + 2, ")");
+      },
+      [](const Result&) {});
+}
+
 // Migration 2: the entity rows of the documents stored before it, from
 // their stored annotations, in ingestion order (so that canonical-name ties
 // resolve as if they had been stored now). Annotations without entities
@@ -797,6 +930,7 @@ absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, Wri
   }
   const int64_t seq = inserted.row(0).Int64(0);
   if (row.has_annotations) {
+    KORPUS_RETURN_IF_ERROR(WriteExtractions(*connection, seq, document.annotations(), row));
     KORPUS_RETURN_IF_ERROR(
         connection
             ->Exec("INSERT INTO annotations (document_seq, model_name, model_version, data) "
@@ -1140,6 +1274,136 @@ absl::StatusOr<v1::CorpusStats> PostgresStore::Stats() {
   stats.set_failed_count(row.Int64(6));
   if (!row.IsNull(7)) internal::SetMicros(row.Int64(7), *stats.mutable_last_ingested_at());
   return stats;
+}
+
+namespace {
+
+// The filters of ListQuotes over `quotes q`: $1 the speaker, $2 the
+// document id ('' for all), $3 1 to include quoted terms.
+constexpr char kQuoteFilters[] =
+    "($1 = '' OR q.speaker_entity_id = $1) "
+    "AND ($2 = '' OR q.document_seq = (SELECT seq FROM documents WHERE id = $2)) "
+    "AND ($3 = 1 OR q.kind <> 4)";
+
+// The filters of GetTimeline over `timeline t`: $1 the entity, $2 the
+// document id ('' for all), $3 / $4 the first and last day (NULL: open),
+// $5 1 for resolved dates only.
+constexpr char kTimelineFilters[] =
+    "($1 = '' OR EXISTS (SELECT 1 FROM timeline_entities te WHERE te.entity_id = $1 "
+    "AND te.document_seq = t.document_seq AND te.date_index = t.date_index)) "
+    "AND ($2 = '' OR t.document_seq = (SELECT seq FROM documents WHERE id = $2)) "
+    "AND ($3::bigint IS NULL OR t.end_day >= $3) AND ($4::bigint IS NULL OR t.start_day <= $4) "
+    "AND ($5 = 0 OR t.resolved = 1)";
+
+}  // namespace
+
+absl::StatusOr<v1::ListQuotesResponse> PostgresStore::ListQuotes(
+    const v1::ListQuotesRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::QuoteListing listing,
+                          internal::PrepareQuoteListing(request));
+  // Each word through phraseto_tsquery, as Search does with its terms: a
+  // word the parser splits ("KI-Chip") needs its parts in order.
+  std::string where = kQuoteFilters;
+  for (size_t i = 0; i < listing.words.size(); ++i) {
+    absl::StrAppend(&where, " AND q.search @@ phraseto_tsquery('simple', $", 6 + i, ")");
+  }
+  auto params = [&](Params& p) -> Params& {
+    p.Text(listing.speaker_entity_id).Text(listing.document_id).Int(listing.include_terms ? 1 : 0);
+    p.Int(listing.page_size).Int(listing.offset);
+    for (const std::string& word : listing.words) p.Text(word);
+    return p;
+  };
+  v1::ListQuotesResponse response;
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  // One snapshot, so that the count and the page agree.
+  KORPUS_ASSIGN_OR_RETURN(
+      Transaction transaction,
+      Transaction::Begin(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  {
+    // $4 and $5 (page size and offset) are unused here; their types are
+    // given, so both statements share one parameter list.
+    Params p;
+    KORPUS_ASSIGN_OR_RETURN(
+        Result count,
+        connection->Exec(absl::StrCat("SELECT count(*) FROM quotes q WHERE ", where), params(p)));
+    if (count.rows() == 1) response.set_total_size(count.row(0).Int64(0));
+  }
+  if (listing.offset < response.total_size()) {
+    Params p;
+    KORPUS_ASSIGN_OR_RETURN(
+        Result page,
+        connection->Exec(
+            absl::StrCat("SELECT ", internal::kQuoteColumns,
+                         " FROM quotes q JOIN documents d ON d.seq = q.document_seq WHERE ", where,
+                         " ORDER BY q.document_time DESC, q.document_seq DESC, q.quote_index "
+                         "LIMIT $4 OFFSET $5"),
+            params(p)));
+    for (int i = 0; i < page.rows(); ++i) {
+      KORPUS_RETURN_IF_ERROR(internal::ReadQuote(page.row(i), *response.add_quotes()));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.quotes_size();
+  if (response.quotes_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetTimelineResponse> PostgresStore::GetTimeline(
+    const v1::GetTimelineRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::TimelineListing listing,
+                          internal::PrepareTimelineListing(request));
+  auto params = [&](Params& p) -> Params& {
+    p.Text(listing.entity_id).Text(listing.document_id);
+    if (listing.from_day) {
+      p.Int(*listing.from_day);
+    } else {
+      p.NullInt();
+    }
+    if (listing.to_day) {
+      p.Int(*listing.to_day);
+    } else {
+      p.NullInt();
+    }
+    p.Int(listing.resolved_only ? 1 : 0);
+    return p;
+  };
+  v1::GetTimelineResponse response;
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(
+      Transaction transaction,
+      Transaction::Begin(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  {
+    Params p;
+    KORPUS_ASSIGN_OR_RETURN(
+        Result count,
+        connection->Exec(absl::StrCat("SELECT count(*) FROM timeline t WHERE ", kTimelineFilters),
+                         params(p)));
+    if (count.rows() == 1) response.set_total_size(count.row(0).Int64(0));
+  }
+  if (listing.offset < response.total_size()) {
+    Params p;
+    params(p).Int(listing.page_size).Int(listing.offset);
+    KORPUS_ASSIGN_OR_RETURN(
+        Result page,
+        connection->Exec(
+            absl::StrCat("SELECT ", internal::kTimelineColumns,
+                         " FROM timeline t JOIN documents d ON d.seq = t.document_seq WHERE ",
+                         kTimelineFilters,
+                         " ORDER BY t.resolved DESC, t.start_day, t.end_day, t.document_seq, "
+                         "t.date_index LIMIT $6 OFFSET $7"),
+            p));
+    for (int i = 0; i < page.rows(); ++i) {
+      KORPUS_RETURN_IF_ERROR(internal::ReadTimelineEvent(page.row(i), *response.add_events()));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.events_size();
+  if (response.events_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
 }
 
 }  // namespace korpus::store

@@ -21,6 +21,11 @@
 //                 writes a document's entity rows with four multi-row
 //                 statements. Version 2 added them and filled them from
 //                 the stored annotations of the documents stored before.
+//   term_frequencies, quotes, timeline, timeline_entities
+//                 the extraction layers of the annotations (version 3;
+//                 libs/store/extraction_rows.h), as in SQLite; quotes.search
+//                 is a 'simple' tsvector of the quoted text (GIN), matched
+//                 word by word through phraseto_tsquery as in Search.
 // Migrations are applied at Open in one transaction, under an advisory lock
 // so that two processes opening the same database at once do not race; a
 // database with a newer version than this build knows is refused.
@@ -108,6 +113,9 @@ class PostgresStore final : public Store {
   absl::StatusOr<v1::ListEntitiesResponse> ListEntities(
       const v1::ListEntitiesRequest& request) override;
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request) override;
+  absl::StatusOr<v1::ListQuotesResponse> ListQuotes(const v1::ListQuotesRequest& request) override;
+  absl::StatusOr<v1::GetTimelineResponse> GetTimeline(
+      const v1::GetTimelineRequest& request) override;
 
   class Connection;  // Internal: one libpq connection.
   class Pool;        // Internal: the connection pool.

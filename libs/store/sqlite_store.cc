@@ -23,6 +23,7 @@
 #include "libs/server/status_macros.h"
 #include "libs/store/document_row.h"
 #include "libs/store/entity_rows.h"
+#include "libs/store/extraction_rows.h"
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
 
@@ -460,6 +461,95 @@ absl::Status BackfillEntities(SqliteStore::Connection& connection) {
   }
 }
 
+// Writes the extraction rows of the document `seq` (extraction_rows.h)
+// inside the caller's write transaction: the document frequencies of its
+// terms (then its keywords, appended to row.annotations_blob), its quotes
+// with their full-text entries and its dates with their entities.
+absl::Status WriteExtractions(SqliteStore::Connection& connection, int64_t seq,
+                              const v1::Annotations& annotations, internal::DocumentRow& row) {
+  const internal::ExtractionRows& x = row.extraction;
+  if (!x.term_keys.empty()) {
+    absl::flat_hash_map<std::string, int64_t> frequency;
+    int64_t documents = 0;
+    auto count = [&](const std::string& key) -> absl::StatusOr<int64_t> {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement upsert,
+          connection.Prepare("INSERT INTO term_frequencies (term, document_count) VALUES (?1, 1) "
+                             "ON CONFLICT (term) DO UPDATE SET document_count = "
+                             "document_count + 1 RETURNING document_count"));
+      upsert.BindText(1, key);
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, upsert.Step());
+      if (!has_row) return absl::InternalError("term upsert returned no row");
+      const int64_t value = upsert.Int64(0);
+      KORPUS_ASSIGN_OR_RETURN(has_row, upsert.Step());
+      return value;
+    };
+    KORPUS_ASSIGN_OR_RETURN(documents, count(internal::kDocumentCountKey));
+    frequency.reserve(x.term_keys.size());
+    for (const std::string& key : x.term_keys) {
+      KORPUS_ASSIGN_OR_RETURN(frequency[key], count(key));
+    }
+    row.annotations_blob += internal::KeywordsBlob(
+        annotations, internal::StoredDocumentFrequencies(documents, std::move(frequency)));
+  }
+  for (const internal::QuoteRow& quote : x.quotes) {
+    {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement insert,
+          connection.Prepare("INSERT INTO quotes (document_seq, quote_index, document_time, "
+                             "speaker_entity_id, kind, text, record) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+      insert.BindInt64(1, seq);
+      insert.BindInt64(2, quote.index);
+      insert.BindInt64(3, x.document_time_micros);
+      insert.BindText(4, quote.speaker_entity_id);
+      insert.BindInt64(5, quote.kind);
+      insert.BindText(6, quote.text);
+      insert.BindBlob(7, quote.record);
+      KORPUS_RETURN_IF_ERROR(insert.Run());
+    }
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement index,
+        connection.Prepare("INSERT INTO quotes_fts (rowid, text) VALUES (?1, ?2)"));
+    index.BindInt64(1, sqlite3_last_insert_rowid(connection.db()));
+    index.BindText(2, quote.text);
+    KORPUS_RETURN_IF_ERROR(index.Run());
+  }
+  for (const internal::DateRow& date : x.dates) {
+    {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement insert,
+          connection.Prepare("INSERT INTO timeline (document_seq, date_index, resolved, "
+                             "start_day, end_day, granularity, record) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+      insert.BindInt64(1, seq);
+      insert.BindInt64(2, date.index);
+      insert.BindInt64(3, date.resolved ? 1 : 0);
+      if (date.resolved) {
+        insert.BindInt64(4, date.start_day);
+        insert.BindInt64(5, date.end_day);
+      } else {
+        insert.BindNull(4);
+        insert.BindNull(5);
+      }
+      insert.BindInt64(6, date.granularity);
+      insert.BindBlob(7, date.record);
+      KORPUS_RETURN_IF_ERROR(insert.Run());
+    }
+    for (const std::string& entity_id : date.entity_ids) {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement insert,
+          connection.Prepare("INSERT INTO timeline_entities (entity_id, document_seq, "
+                             "date_index) VALUES (?1, ?2, ?3)"));
+      insert.BindText(1, entity_id);
+      insert.BindInt64(2, seq);
+      insert.BindInt64(3, date.index);
+      KORPUS_RETURN_IF_ERROR(insert.Run());
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Schema migrations, applied in order at open. Append only: never edit a
 // released migration; a new version gets a new entry. `backfill`, if set,
 // runs after the SQL in the same transaction, for what SQL alone cannot
@@ -548,6 +638,51 @@ CREATE TABLE entity_names (
 ) STRICT, WITHOUT ROWID;
 )sql",
      &BackfillEntities},
+    // Quotes, timeline and term frequencies (libs/store/extraction_rows.h).
+    // Documents stored before have none: their annotations had no such
+    // layers.
+    {3, R"sql(
+CREATE TABLE term_frequencies (
+  term TEXT PRIMARY KEY,
+  document_count INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE quotes (
+  id INTEGER PRIMARY KEY,
+  document_seq INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  quote_index INTEGER NOT NULL,
+  document_time INTEGER NOT NULL,
+  speaker_entity_id TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  record BLOB NOT NULL,
+  UNIQUE (document_seq, quote_index)
+) STRICT;
+CREATE INDEX quotes_by_time ON quotes (document_time DESC, document_seq DESC, quote_index);
+CREATE INDEX quotes_by_speaker
+  ON quotes (speaker_entity_id, document_time DESC, document_seq DESC, quote_index);
+CREATE VIRTUAL TABLE quotes_fts USING fts5(
+  text, content = 'quotes', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TABLE timeline (
+  document_seq INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  date_index INTEGER NOT NULL,
+  resolved INTEGER NOT NULL,
+  start_day INTEGER,
+  end_day INTEGER,
+  granularity INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY (document_seq, date_index)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX timeline_by_day
+  ON timeline (resolved DESC, start_day, end_day, document_seq, date_index);
+CREATE TABLE timeline_entities (
+  entity_id TEXT NOT NULL,
+  document_seq INTEGER NOT NULL,
+  date_index INTEGER NOT NULL,
+  PRIMARY KEY (entity_id, document_seq, date_index)
+) STRICT, WITHOUT ROWID;
+)sql"},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -701,6 +836,7 @@ absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, Write
     KORPUS_RETURN_IF_ERROR(index.Run());
   }
   if (row.has_annotations) {
+    KORPUS_RETURN_IF_ERROR(WriteExtractions(connection, seq, document.annotations(), row));
     KORPUS_ASSIGN_OR_RETURN(
         Statement annotate,
         connection.Prepare("INSERT INTO annotations (document_seq, model_name, model_version, "
@@ -1020,6 +1156,143 @@ absl::StatusOr<v1::CorpusStats> SqliteStore::Stats() {
     stats.mutable_last_ingested_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
   }
   return stats;
+}
+
+namespace {
+
+// The filters of ListQuotes over `quotes q`: ?1 the speaker, ?2 the
+// document id ('' for all), ?3 1 to include quoted terms.
+constexpr char kQuoteFilters[] =
+    "(?1 = '' OR q.speaker_entity_id = ?1) "
+    "AND (?2 = '' OR q.document_seq = (SELECT seq FROM documents WHERE id = ?2)) "
+    "AND (?3 = 1 OR q.kind <> 4)";
+
+// The filters of GetTimeline over `timeline t`: ?1 the entity, ?2 the
+// document id ('' for all), ?3 / ?4 the first and last day (NULL: open),
+// ?5 1 for resolved dates only.
+constexpr char kTimelineFilters[] =
+    "(?1 = '' OR EXISTS (SELECT 1 FROM timeline_entities te WHERE te.entity_id = ?1 "
+    "AND te.document_seq = t.document_seq AND te.date_index = t.date_index)) "
+    "AND (?2 = '' OR t.document_seq = (SELECT seq FROM documents WHERE id = ?2)) "
+    "AND (?3 IS NULL OR t.end_day >= ?3) AND (?4 IS NULL OR t.start_day <= ?4) "
+    "AND (?5 = 0 OR t.resolved = 1)";
+
+}  // namespace
+
+absl::StatusOr<v1::ListQuotesResponse> SqliteStore::ListQuotes(
+    const v1::ListQuotesRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::QuoteListing listing,
+                          internal::PrepareQuoteListing(request));
+  std::string match;
+  for (const std::string& word : listing.words) {
+    if (!match.empty()) match += " AND ";
+    match += Fts5String(word);
+  }
+  const std::string where = absl::StrCat(
+      kQuoteFilters,
+      match.empty() ? "" : " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?4)");
+  auto bind = [&](Statement& statement) {
+    statement.BindText(1, listing.speaker_entity_id);
+    statement.BindText(2, listing.document_id);
+    statement.BindInt64(3, listing.include_terms ? 1 : 0);
+    if (!match.empty()) statement.BindText(4, match);
+  };
+  v1::ListQuotesResponse response;
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
+  absl::MutexLock lock(&connection.mu);
+  // One read transaction, so that the count and the page see the same state.
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement count,
+        connection.Prepare(absl::StrCat("SELECT count(*) FROM quotes q WHERE ", where)));
+    bind(count);
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, count.Step());
+    if (has_row) response.set_total_size(count.Int64(0));
+  }
+  if (listing.offset < response.total_size()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare(absl::StrCat(
+            "SELECT ", internal::kQuoteColumns,
+            " FROM quotes q JOIN documents d ON d.seq = q.document_seq WHERE ", where,
+            " ORDER BY q.document_time DESC, q.document_seq DESC, q.quote_index "
+            "LIMIT ?5 OFFSET ?6")));
+    bind(select);
+    select.BindInt64(5, listing.page_size);
+    select.BindInt64(6, listing.offset);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (!has_row) break;
+      KORPUS_RETURN_IF_ERROR(internal::ReadQuote(select, *response.add_quotes()));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.quotes_size();
+  if (response.quotes_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetTimelineResponse> SqliteStore::GetTimeline(
+    const v1::GetTimelineRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::TimelineListing listing,
+                          internal::PrepareTimelineListing(request));
+  auto bind = [&](Statement& statement) {
+    statement.BindText(1, listing.entity_id);
+    statement.BindText(2, listing.document_id);
+    if (listing.from_day) {
+      statement.BindInt64(3, *listing.from_day);
+    } else {
+      statement.BindNull(3);
+    }
+    if (listing.to_day) {
+      statement.BindInt64(4, *listing.to_day);
+    } else {
+      statement.BindNull(4);
+    }
+    statement.BindInt64(5, listing.resolved_only ? 1 : 0);
+  };
+  v1::GetTimelineResponse response;
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
+  absl::MutexLock lock(&connection.mu);
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement count,
+        connection.Prepare(absl::StrCat("SELECT count(*) FROM timeline t WHERE ",
+                                        kTimelineFilters)));
+    bind(count);
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, count.Step());
+    if (has_row) response.set_total_size(count.Int64(0));
+  }
+  if (listing.offset < response.total_size()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare(absl::StrCat(
+            "SELECT ", internal::kTimelineColumns,
+            " FROM timeline t JOIN documents d ON d.seq = t.document_seq WHERE ",
+            kTimelineFilters,
+            " ORDER BY t.resolved DESC, t.start_day, t.end_day, t.document_seq, t.date_index "
+            "LIMIT ?6 OFFSET ?7")));
+    bind(select);
+    select.BindInt64(6, listing.page_size);
+    select.BindInt64(7, listing.offset);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (!has_row) break;
+      KORPUS_RETURN_IF_ERROR(internal::ReadTimelineEvent(select, *response.add_events()));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.events_size();
+  if (response.events_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
 }
 
 }  // namespace korpus::store

@@ -26,6 +26,12 @@
 //                  cached prepared statements; STRICT, WITHOUT ROWID.
 //                  Version 2 added them and filled them from the stored
 //                  annotations of the documents stored before.
+//   term_frequencies, quotes, quotes_fts, timeline, timeline_entities
+//                  the extraction layers of the annotations (version 3;
+//                  libs/store/extraction_rows.h): term document
+//                  frequencies for keywords, quotes for ListQuotes (quotes_fts
+//                  is FTS5 over their text, tokenized like documents_fts),
+//                  dates and their sentences' entities for GetTimeline.
 // Documents are never updated or deleted, so the index is written in Put and
 // needs no triggers.
 //
@@ -90,6 +96,9 @@ class SqliteStore final : public Store {
   absl::StatusOr<v1::ListEntitiesResponse> ListEntities(
       const v1::ListEntitiesRequest& request) override;
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request) override;
+  absl::StatusOr<v1::ListQuotesResponse> ListQuotes(const v1::ListQuotesRequest& request) override;
+  absl::StatusOr<v1::GetTimelineResponse> GetTimeline(
+      const v1::GetTimelineRequest& request) override;
 
   class Connection;  // Internal: one sqlite3 handle, its mutex and statement cache.
   class ReaderPool;  // Internal: the idle reader connections.

@@ -62,8 +62,12 @@ class Store {
 
   // Stores `document`, its annotations (if set), its full-text index
   // entries and its entities (Annotations.entities, which update the
-  // corpus-wide entity figures ListEntities and GetEntity report) in one
-  // transaction: after a failure nothing of it is stored.
+  // corpus-wide entity figures ListEntities and GetEntity report), its
+  // quotes and dates (for ListQuotes and GetTimeline) and the document
+  // frequencies of its terms (Annotations.terms) in one transaction: after a
+  // failure nothing of it is stored. Annotations.keywords is replaced by the
+  // keywords of Annotations.terms weighted by those frequencies (TF-IDF,
+  // nlp::ExtractKeywords; the corpus as stored, this document included).
   // Idempotent by id: if a document with document.id() exists, nothing is
   // written and created is false, whatever the rest of `document` says.
   //
@@ -75,8 +79,11 @@ class Store {
   // INVALID_ARGUMENT if id or text is empty, if state is unknown, if state
   // is ANNOTATED without annotations, or if an entity of the annotations
   // has an empty entity_id, an unknown type or a salience that is not a
-  // finite number. Entries with the same entity_id in one document count
-  // as one entity there (mentions added, highest salience kept).
+  // finite number, or if a quote or date of the annotations spans offsets
+  // outside the text, has an unknown kind or granularity, or is resolved
+  // without a valid period. Entries with the same entity_id in one
+  // document count as one entity there (mentions added, highest salience
+  // kept).
   absl::StatusOr<PutResult> Put(const v1::Document& document) {
     return Write(document, WriteMode::kPut);
   }
@@ -133,6 +140,29 @@ class Store {
 
   // Totals over the whole store.
   virtual absl::StatusOr<v1::CorpusStats> Stats() = 0;
+
+  // Quotations of the stored documents (Annotations.quotes), newest
+  // document first (published_at, else ingested_at; ties: later ingested
+  // first), in text order within a document. Filters (AND):
+  // speaker_entity_id, document_id (an unknown id matches nothing), text
+  // (every word, whole words, case-insensitive, no operators; the backends'
+  // full-text engines split words as for Search); quoted terms only with
+  // include_terms. total_size counts every match. INVALID_ARGUMENT for a
+  // page_size outside [0, 1000] (0 means 50), a text over 1000 bytes or 16
+  // words, or a page token that is malformed or came from other filters.
+  virtual absl::StatusOr<v1::ListQuotesResponse> ListQuotes(
+      const v1::ListQuotesRequest& request) = 0;
+
+  // Dated events (Annotations.dates) with their sentence and its entities:
+  // resolved dates by start day, end day, then ingestion order and position;
+  // unresolved ones (only with include_unresolved and no from/to) last.
+  // from/to keep the events whose period overlaps [from, to]; a zero year
+  // leaves that side open, a zero month or day means the whole year or
+  // month. INVALID_ARGUMENT for a bound that is no date (naming the field),
+  // from after to, a page_size outside [0, 1000] (0 means 100), or a page
+  // token that is malformed or came from other filters.
+  virtual absl::StatusOr<v1::GetTimelineResponse> GetTimeline(
+      const v1::GetTimelineRequest& request) = 0;
 
  protected:
   // Put and Import: the one write path each backend implements.

@@ -198,6 +198,43 @@ grpc::ServerUnaryReactor* CorpusServiceImpl::GetEntity(grpc::CallbackServerConte
   return reactor;
 }
 
+namespace {
+
+absl::Status CheckPageSize(int page_size, std::string_view field) {
+  if (page_size < 0 || page_size > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), " must be between 0 and 1000, got ", page_size));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* CorpusServiceImpl::ListQuotes(grpc::CallbackServerContext* context,
+                                                        const v1::ListQuotesRequest* request,
+                                                        v1::ListQuotesResponse* response) {
+  if (absl::Status status = CheckPageSize(request->page_size(), "ListQuotesRequest.page_size");
+      !status.ok()) {
+    return FinishedReactor(context, status);
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.ListQuotesAsync(*request, StorageOptions(context), ReplyFromStorage(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CorpusServiceImpl::GetTimeline(grpc::CallbackServerContext* context,
+                                                         const v1::GetTimelineRequest* request,
+                                                         v1::GetTimelineResponse* response) {
+  if (absl::Status status = CheckPageSize(request->page_size(), "GetTimelineRequest.page_size");
+      !status.ok()) {
+    return FinishedReactor(context, status);
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.GetTimelineAsync(*request, StorageOptions(context),
+                            ReplyFromStorage(reactor, response));
+  return reactor;
+}
+
 grpc::Status CorpusServiceImpl::ExportDocuments(grpc::ServerContext* context,
                                                 const v1::ExportDocumentsRequest* request,
                                                 grpc::ServerWriter<v1::Document>* writer) {

@@ -45,7 +45,9 @@ using CorpusServiceBase = v1::CorpusService::WithCallbackMethod_GetDocument<
             v1::CorpusService::WithCallbackMethod_GetStats<
                 v1::CorpusService::WithCallbackMethod_ListEntities<
                     v1::CorpusService::WithCallbackMethod_GetEntity<
-                        v1::CorpusService::Service>>>>>>;
+                        v1::CorpusService::WithCallbackMethod_ListQuotes<
+                            v1::CorpusService::WithCallbackMethod_GetTimeline<
+                                v1::CorpusService::Service>>>>>>>>;
 
 class CorpusServiceImpl final : public CorpusServiceBase {
  public:
@@ -79,6 +81,14 @@ class CorpusServiceImpl final : public CorpusServiceBase {
   grpc::ServerUnaryReactor* GetEntity(grpc::CallbackServerContext* context,
                                       const v1::GetEntityRequest* request,
                                       v1::Entity* response) override;
+  // Quotes and the timeline are storage's too; the gateway checks the page
+  // size (INVALID_ARGUMENT naming the field), storage the rest.
+  grpc::ServerUnaryReactor* ListQuotes(grpc::CallbackServerContext* context,
+                                       const v1::ListQuotesRequest* request,
+                                       v1::ListQuotesResponse* response) override;
+  grpc::ServerUnaryReactor* GetTimeline(grpc::CallbackServerContext* context,
+                                        const v1::GetTimelineRequest* request,
+                                        v1::GetTimelineResponse* response) override;
   // Export and import are forwarded to storage as streams, bounded by the
   // caller's deadline only (a corpus takes as long as it takes).
   grpc::Status ExportDocuments(grpc::ServerContext* context,

@@ -74,6 +74,18 @@ grpc::Status StorageServiceImpl::GetEntity(grpc::ServerContext* context,
   return Respond(store_.GetEntity(*request), response);
 }
 
+grpc::Status StorageServiceImpl::ListQuotes(grpc::ServerContext* context,
+                                            const v1::ListQuotesRequest* request,
+                                            v1::ListQuotesResponse* response) {
+  return Respond(store_.ListQuotes(*request), response);
+}
+
+grpc::Status StorageServiceImpl::GetTimeline(grpc::ServerContext* context,
+                                             const v1::GetTimelineRequest* request,
+                                             v1::GetTimelineResponse* response) {
+  return Respond(store_.GetTimeline(*request), response);
+}
+
 grpc::Status StorageServiceImpl::ExportDocuments(grpc::ServerContext* context,
                                                  const v1::ExportDocumentsRequest* request,
                                                  grpc::ServerWriter<v1::Document>* writer) {

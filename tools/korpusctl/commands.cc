@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -122,6 +123,8 @@ int RunExport(Invocation& invocation);
 int RunImport(Invocation& invocation);
 int RunEntities(Invocation& invocation);
 int RunEntity(Invocation& invocation);
+int RunQuotes(Invocation& invocation);
+int RunTimeline(Invocation& invocation);
 
 // The commands. Commands that need no gateway (such as an offline
 // `annotate FILE...` running libs/nlp in-process) are added here the same
@@ -157,6 +160,22 @@ constexpr Command kCommands[] = {
      "One entity: its names, counts and salience, and the documents that mention it, most "
      "salient first (one page, or --all pages).",
      1, 1, RunEntity},
+    {"quotes",
+     "[--speaker=ID] [--doc=ID] [--text=WORDS] [--terms] [--page_size=N] [--page_token=T] "
+     "[--all]",
+     "Quotations with their speakers, newest document first: document, speaker (the entity's "
+     "name, or the words naming the speaker), how the speaker was found, kind and the quoted "
+     "text. --speaker (an entity id), --doc and --text (every word, whole words) filter; "
+     "--terms also lists quoted terms.",
+     0, 0, RunQuotes},
+    {"timeline",
+     "[--entity=ID] [--doc=ID] [--from=YYYY[-MM[-DD]]] [--to=...] [--unresolved] "
+     "[--page_size=N] [--page_token=T] [--all]",
+     "Dated events: the dates the documents mention, by the period they mean, each with its "
+     "words, document and the entities of its sentence. --entity keeps dates in sentences "
+     "that mention it; --from/--to keep dates overlapping the range; --unresolved adds the "
+     "dates that could not be resolved, last.",
+     0, 0, RunTimeline},
     {"stats", "", "Corpus-wide counts.", 0, 0, RunStats},
     {"export", "[--format=jsonl|binary]",
      "Write the whole corpus to standard output: every document with its text, annotations "
@@ -672,6 +691,163 @@ int RunEntity(Invocation& invocation) {
   if (!next_page_token.empty()) {
     invocation.out << "more: korpusctl entity " << entity.entity_id()
                    << " --page_token=" << next_page_token << " (or --all)" << std::endl;
+  }
+  invocation.out.flush();
+  return kExitOk;
+}
+
+// --- quotes, timeline ---
+
+// `text` cut to at most `limit` code points, with "…" when cut; line breaks
+// become spaces.
+std::string Clip(const std::string& text, size_t limit) {
+  std::string out;
+  size_t code_points = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) != 0x80) {
+      if (code_points == limit) return absl::StrCat(out, "…");
+      ++code_points;
+    }
+    out += c == '\n' ? ' ' : text[i];
+  }
+  return out;
+}
+
+int RunQuotes(Invocation& invocation) {
+  const Command& command = *FindCommand("quotes");
+  if (absl::Status status = CheckPaging(invocation.options); !status.ok()) {
+    return UsageError(invocation, command, status.message());
+  }
+  v1::ListQuotesRequest request;
+  request.set_speaker_entity_id(invocation.options.speaker);
+  request.set_document_id(invocation.options.document_id);
+  request.set_text(invocation.options.quote_text);
+  request.set_include_terms(invocation.options.include_terms);
+  request.set_page_size(invocation.options.page_size);
+  request.set_page_token(invocation.options.page_token);
+  std::vector<std::vector<std::string>> rows = {
+      {"DOCUMENT", "#", "SPEAKER", "FOUND BY", "KIND", "QUOTE"}};
+  int64_t total = 0;
+  std::string next_page_token;
+  do {
+    absl::StatusOr<v1::ListQuotesResponse> page =
+        invocation.client().ListQuotes(request, invocation.call());
+    if (!page.ok()) return invocation.Fail(page.status());
+    if (invocation.options.json) invocation.PrintJson(*page);
+    for (const v1::QuoteRecord& quote : page->quotes()) {
+      std::string speaker = quote.speaker_name().empty() ? "-" : quote.speaker_name();
+      std::string found = ShortName(
+          v1::SpeakerResolution_Name(quote.quote().speaker_resolution()), "SPEAKER_RESOLUTION_",
+          true);
+      if (found == "unspecified") found = "-";
+      if (!quote.quote().cue_lemma().empty()) absl::StrAppend(&found, " (", quote.quote().cue_lemma(), ")");
+      rows.push_back({quote.document_id(), absl::StrCat(quote.quote_index()), Clip(speaker, 28),
+                      found, ShortName(v1::QuoteKind_Name(quote.quote().kind()), "QUOTE_KIND_", true),
+                      absl::StrCat("„", Clip(quote.text(), 70), "“")});
+    }
+    total = page->total_size();
+    next_page_token = page->next_page_token();
+    request.set_page_token(next_page_token);
+  } while (invocation.options.all && !next_page_token.empty());
+  if (invocation.options.json) return kExitOk;
+
+  invocation.out << total << " quote" << (total == 1 ? "" : "s") << "\n";
+  if (rows.size() > 1) PrintTable(invocation.out, rows, {false, true, false, false, false, false});
+  if (!next_page_token.empty()) {
+    invocation.out << "more: korpusctl quotes --page_token=" << next_page_token
+                   << " (same --speaker, --doc, --text and --terms; or --all)" << std::endl;
+  }
+  invocation.out.flush();
+  return kExitOk;
+}
+
+// "2025", "2025-02" or "2025-02-01" (a missing part is 0); empty: unset.
+absl::StatusOr<v1::CalendarDate> ParseCalendarDate(const std::string& text,
+                                                   absl::string_view flag) {
+  v1::CalendarDate date;
+  if (text.empty()) return date;
+  const std::vector<std::string> parts = absl::StrSplit(text, '-');
+  int values[3] = {0, 0, 0};
+  bool ok = parts.size() <= 3 && parts[0].size() == 4;
+  for (size_t i = 0; ok && i < parts.size(); ++i) {
+    ok = !parts[i].empty() && absl::SimpleAtoi(parts[i], &values[i]) && values[i] > 0;
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, " must be YYYY, YYYY-MM or YYYY-MM-DD, got '", text, "'"));
+  }
+  date.set_year(values[0]);
+  date.set_month(values[1]);
+  date.set_day(values[2]);
+  return date;
+}
+
+std::string FormatCalendarDate(const v1::CalendarDate& date) {
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+int RunTimeline(Invocation& invocation) {
+  const Command& command = *FindCommand("timeline");
+  if (absl::Status status = CheckPaging(invocation.options); !status.ok()) {
+    return UsageError(invocation, command, status.message());
+  }
+  if (invocation.options.entity_ids.size() > 1) {
+    return UsageError(invocation, command, "timeline takes at most one --entity");
+  }
+  absl::StatusOr<v1::CalendarDate> from = ParseCalendarDate(invocation.options.from, "from");
+  if (!from.ok()) return UsageError(invocation, command, from.status().message());
+  absl::StatusOr<v1::CalendarDate> to = ParseCalendarDate(invocation.options.to, "to");
+  if (!to.ok()) return UsageError(invocation, command, to.status().message());
+  v1::GetTimelineRequest request;
+  if (!invocation.options.entity_ids.empty()) {
+    request.set_entity_id(invocation.options.entity_ids[0]);
+  }
+  request.set_document_id(invocation.options.document_id);
+  *request.mutable_from() = *from;
+  *request.mutable_to() = *to;
+  request.set_include_unresolved(invocation.options.include_unresolved);
+  request.set_page_size(invocation.options.page_size);
+  request.set_page_token(invocation.options.page_token);
+  std::vector<std::vector<std::string>> rows = {
+      {"WHEN", "GRAIN", "TEXT", "DOCUMENT", "ENTITIES"}};
+  int64_t total = 0;
+  std::string next_page_token;
+  do {
+    absl::StatusOr<v1::GetTimelineResponse> page =
+        invocation.client().GetTimeline(request, invocation.call());
+    if (!page.ok()) return invocation.Fail(page.status());
+    if (invocation.options.json) invocation.PrintJson(*page);
+    for (const v1::TimelineEvent& event : page->events()) {
+      const v1::DateMention& date = event.date();
+      std::string when = "unresolved";
+      if (date.resolved()) {
+        when = FormatCalendarDate(date.start());
+        if (FormatCalendarDate(date.end_date()) != when) {
+          absl::StrAppend(&when, "..", FormatCalendarDate(date.end_date()));
+        }
+      }
+      std::vector<std::string> entities;
+      for (const v1::StoryEntity& entity : event.entities()) {
+        entities.push_back(entity.canonical_name());
+      }
+      rows.push_back(
+          {when, ShortName(v1::DateGranularity_Name(date.granularity()), "DATE_GRANULARITY_", true),
+           Clip(event.text(), 32), event.document_id(),
+           entities.empty() ? "-" : Clip(absl::StrJoin(entities, ", "), 60)});
+    }
+    total = page->total_size();
+    next_page_token = page->next_page_token();
+    request.set_page_token(next_page_token);
+  } while (invocation.options.all && !next_page_token.empty());
+  if (invocation.options.json) return kExitOk;
+
+  invocation.out << total << " event" << (total == 1 ? "" : "s") << "\n";
+  if (rows.size() > 1) PrintTable(invocation.out, rows, {});
+  if (!next_page_token.empty()) {
+    invocation.out << "more: korpusctl timeline --page_token=" << next_page_token
+                   << " (same --entity, --doc, --from, --to and --unresolved; or --all)"
+                   << std::endl;
   }
   invocation.out.flush();
   return kExitOk;

@@ -51,6 +51,19 @@ struct Options {
   std::string entity_type;
   std::string entity_order = "documents";
   std::string name_prefix;
+  // quotes: only quotes by this speaker (an entity id), of this document,
+  // containing every word of quote_text; quoted terms too with
+  // include_terms.
+  std::string speaker;
+  std::string document_id;
+  std::string quote_text;
+  bool include_terms = false;
+  // timeline: only dates overlapping [from, to] ("YYYY", "YYYY-MM" or
+  // "YYYY-MM-DD"; empty: open), of the sentences mentioning entity_ids[0]
+  // and of document_id; unresolved dates too with include_unresolved.
+  std::string from;
+  std::string to;
+  bool include_unresolved = false;
 };
 
 // Every value of the flag --`name` in `args` (the command line without the

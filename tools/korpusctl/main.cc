@@ -49,6 +49,27 @@ ABSL_FLAG(std::string, prefix, "",
           "entities: only entities whose name starts with this, case-insensitive (env "
           "KORPUS_PREFIX).");
 
+ABSL_FLAG(std::string, speaker, "",
+          "quotes: only quotes by this speaker (an entity id from `korpusctl entities`) (env "
+          "KORPUS_SPEAKER).");
+ABSL_FLAG(std::string, doc, "",
+          "quotes, timeline: only those of this document id (env KORPUS_DOC).");
+ABSL_FLAG(std::string, text, "",
+          "quotes: only quotes containing every word of this, whole words, case-insensitive "
+          "(env KORPUS_TEXT).");
+ABSL_FLAG(bool, terms, false,
+          "quotes: also list quoted terms (single quoted words without speaker) (env "
+          "KORPUS_TERMS).");
+ABSL_FLAG(std::string, from, "",
+          "timeline: only dates whose period ends on or after this: YYYY, YYYY-MM or YYYY-MM-DD "
+          "(env KORPUS_FROM).");
+ABSL_FLAG(std::string, to, "",
+          "timeline: only dates whose period starts on or before this: YYYY, YYYY-MM or "
+          "YYYY-MM-DD (env KORPUS_TO).");
+ABSL_FLAG(bool, unresolved, false,
+          "timeline: also list dates that could not be resolved (\"am Freitag\"), last (env "
+          "KORPUS_UNRESOLVED).");
+
 ABSL_FLAG(std::string, token, "",
           "Bearer token sent with every call, for a gateway with access control (env "
           "KORPUS_TOKEN; prefer the environment: the command line is visible to other users).");
@@ -96,5 +117,12 @@ int main(int argc, char** argv) {
   options.entity_type = absl::GetFlag(FLAGS_type);
   options.entity_order = absl::GetFlag(FLAGS_order);
   options.name_prefix = absl::GetFlag(FLAGS_prefix);
+  options.speaker = absl::GetFlag(FLAGS_speaker);
+  options.document_id = absl::GetFlag(FLAGS_doc);
+  options.quote_text = absl::GetFlag(FLAGS_text);
+  options.include_terms = absl::GetFlag(FLAGS_terms);
+  options.from = absl::GetFlag(FLAGS_from);
+  options.to = absl::GetFlag(FLAGS_to);
+  options.include_unresolved = absl::GetFlag(FLAGS_unresolved);
   return korpus::ctl::Run(args, options);
 }

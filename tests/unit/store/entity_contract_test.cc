@@ -571,6 +571,9 @@ TEST_P(EntityContractTest, MigrationFillsTheEntitiesOfDocumentsStoredBefore) {
   // Back to schema version 1: no entity tables.
   store_.reset();
   RawExec("DROP TABLE document_entities; DROP TABLE entity_names; DROP TABLE entities;");
+  // And the tables of the later versions.
+  RawExec("DROP TABLE IF EXISTS quotes_fts; DROP TABLE quotes; DROP TABLE timeline_entities; "
+          "DROP TABLE timeline; DROP TABLE term_frequencies;");
   RawExec(backend_->SetSchemaVersionSql(1));
   store_ = Open();
   ASSERT_NE(store_, nullptr);
