@@ -72,6 +72,9 @@ echo
 echo "Most mentioned entities:"
 "$BUILD_DIR/tools/korpusctl/korpusctl" --gateway="$GATEWAY" entities --page_size=12 || true
 echo
+echo "Quotes with their speakers (korpusctl quotes; --speaker=ID, --text=WORDS filter):"
+"$BUILD_DIR/tools/korpusctl/korpusctl" --gateway="$GATEWAY" quotes --page_size=12 || true
+echo
 echo "korpus is serving: gateway (korpus.v1.CorpusService) on $GATEWAY. Try:"
 echo "  $BUILD_DIR/tools/korpusctl/korpusctl search Exportkontrollen"
 echo "Press Ctrl-C to stop."
