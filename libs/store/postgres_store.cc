@@ -24,6 +24,7 @@
 #include "libs/store/extraction_rows.h"
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
+#include "libs/store/story_rows.h"
 
 namespace korpus::store {
 namespace {
@@ -156,6 +157,30 @@ CREATE TABLE timeline_entities (
   date_index bigint NOT NULL,
   PRIMARY KEY (entity_id, document_seq, date_index)
 );
+)sql"},
+    // Stories (libs/store/story_rows.h). Documents stored before belong to
+    // none: stories need the term frequencies of the corpus as each
+    // document was stored.
+    {4, R"sql(
+CREATE TABLE stories (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  story_id text NOT NULL UNIQUE,
+  label text NOT NULL,
+  document_count bigint NOT NULL,
+  first_seen_micros bigint NOT NULL,
+  last_seen_micros bigint NOT NULL,
+  summary bytea NOT NULL,
+  state bytea NOT NULL
+);
+CREATE INDEX stories_by_last_seen ON stories (last_seen_micros DESC, story_id);
+CREATE TABLE story_documents (
+  story_seq bigint NOT NULL REFERENCES stories (seq) ON DELETE CASCADE,
+  position bigint NOT NULL,
+  document_seq bigint NOT NULL REFERENCES documents (seq) ON DELETE CASCADE,
+  similarity double precision NOT NULL,
+  PRIMARY KEY (story_seq, position)
+);
+CREATE INDEX story_documents_by_document ON story_documents (document_seq, story_seq);
 )sql"},
 };
 
@@ -874,6 +899,106 @@ PostgresStore::PostgresStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)
 
 PostgresStore::~PostgresStore() = default;
 
+namespace {
+
+// The story SQL (story_rows.h) inside the caller's write transaction
+// (writes are serialised by kWriteLock, so two documents never pick a
+// story at once).
+class PostgresStoryTables final : public internal::StoryTables {
+ public:
+  explicit PostgresStoryTables(Connection& connection) : connection_(connection) {}
+
+  absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> Frequencies(
+      const std::vector<std::string>& keys) override {
+    absl::flat_hash_map<std::string, int64_t> frequency;
+    constexpr size_t kBatch = 1000;
+    for (size_t first = 0; first < keys.size(); first += kBatch) {
+      Params params;
+      std::string in;
+      for (size_t k = first; k < std::min(keys.size(), first + kBatch); ++k) {
+        params.Text(keys[k]);
+        absl::StrAppend(&in, in.empty() ? "$" : ", $", params.size());
+      }
+      KORPUS_ASSIGN_OR_RETURN(
+          Result result,
+          connection_.Exec(absl::StrCat("SELECT term, document_count FROM term_frequencies "
+                                        "WHERE term IN (", in, ")"),
+                           params));
+      for (int i = 0; i < result.rows(); ++i) {
+        frequency[std::string(result.row(i).Text(0))] = result.row(i).Int64(1);
+      }
+    }
+    return frequency;
+  }
+
+  absl::StatusOr<std::vector<Candidate>> Candidates(int64_t from_micros, int64_t to_micros,
+                                                    int limit) override {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result result,
+        connection_.Exec("SELECT seq, story_id, document_count, state FROM stories "
+                         "WHERE last_seen_micros >= $1 AND first_seen_micros <= $2 "
+                         "ORDER BY last_seen_micros DESC, seq DESC LIMIT $3",
+                         Params().Int(from_micros).Int(to_micros).Int(limit)));
+    std::vector<Candidate> candidates;
+    for (int i = 0; i < result.rows(); ++i) {
+      const Row row = result.row(i);
+      Candidate& c = candidates.emplace_back();
+      c.seq = row.Int64(0);
+      c.story_id = std::string(row.Text(1));
+      c.document_count = row.Int64(2);
+      c.state = std::string(row.Blob(3));
+    }
+    return candidates;
+  }
+
+  absl::StatusOr<int64_t> InsertStory(const internal::StoryRow& row) override {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result result,
+        connection_.Exec("INSERT INTO stories (story_id, label, document_count, "
+                         "first_seen_micros, last_seen_micros, summary, state) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+                         Params()
+                             .Text(row.story_id)
+                             .Text(row.label)
+                             .Int(row.document_count)
+                             .Int(row.first_seen_micros)
+                             .Int(row.last_seen_micros)
+                             .Bytes(row.summary)
+                             .Bytes(row.state)));
+    if (result.rows() != 1) return absl::InternalError("postgresql: story insert returned no seq");
+    return result.row(0).Int64(0);
+  }
+
+  absl::Status UpdateStory(int64_t seq, const internal::StoryRow& row) override {
+    return connection_
+        .Exec("UPDATE stories SET label = $2, document_count = $3, first_seen_micros = $4, "
+              "last_seen_micros = $5, summary = $6, state = $7 WHERE seq = $1",
+              Params()
+                  .Int(seq)
+                  .Text(row.label)
+                  .Int(row.document_count)
+                  .Int(row.first_seen_micros)
+                  .Int(row.last_seen_micros)
+                  .Bytes(row.summary)
+                  .Bytes(row.state))
+        .status();
+  }
+
+  absl::Status InsertStoryDocument(int64_t story_seq, int64_t position, int64_t document_seq,
+                                   double similarity) override {
+    return connection_
+        .Exec("INSERT INTO story_documents (story_seq, position, document_seq, similarity) "
+              "VALUES ($1, $2, $3, $4)",
+              Params().Int(story_seq).Int(position).Int(document_seq).Double(similarity))
+        .status();
+  }
+
+ private:
+  Connection& connection_;
+};
+
+}  // namespace
+
 absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, WriteMode mode) {
   KORPUS_ASSIGN_OR_RETURN(internal::DocumentRow row, internal::PrepareRow(document, mode));
   const v1::Document& basic = row.basic;
@@ -931,6 +1056,8 @@ absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, Wri
   const int64_t seq = inserted.row(0).Int64(0);
   if (row.has_annotations) {
     KORPUS_RETURN_IF_ERROR(WriteExtractions(*connection, seq, document.annotations(), row));
+    PostgresStoryTables stories(*connection);
+    KORPUS_RETURN_IF_ERROR(internal::AssignStory(stories, document, seq, row));
     KORPUS_RETURN_IF_ERROR(
         connection
             ->Exec("INSERT INTO annotations (document_seq, model_name, model_version, data) "
@@ -1404,6 +1531,122 @@ absl::StatusOr<v1::GetTimelineResponse> PostgresStore::GetTimeline(
     response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
   }
   return response;
+}
+
+namespace {
+
+// The filters of ListStories over `stories s`: $1 the least document count,
+// $2 an entity one of the story's documents mentions ('' for all).
+constexpr char kStoryFilters[] =
+    "s.document_count >= $1 AND ($2 = '' OR s.seq IN (SELECT sd.story_seq "
+    "FROM document_entities de JOIN story_documents sd ON sd.document_seq = de.document_seq "
+    "WHERE de.entity_id = $2))";
+
+// The story's first `limit` documents in joining order (all when limit is
+// negative), and its main entities' corpus-wide names and types.
+absl::Status ReadStoryDetails(Connection& connection, int64_t story_seq, int limit,
+                              v1::Story& story) {
+  Params params;
+  params.Int(story_seq);
+  if (limit >= 0) {
+    params.Int(limit);
+  } else {
+    params.NullInt();  // LIMIT NULL: no limit
+  }
+  KORPUS_ASSIGN_OR_RETURN(
+      Result documents,
+      connection.Exec(absl::StrCat("SELECT ", internal::kStoryDocumentColumns,
+                                   " FROM story_documents sd JOIN documents d "
+                                   "ON d.seq = sd.document_seq "
+                                   "WHERE sd.story_seq = $1 ORDER BY sd.position LIMIT $2"),
+                      params));
+  for (int i = 0; i < documents.rows(); ++i) {
+    internal::ReadStoryDocument(documents.row(i), *story.add_documents());
+  }
+  for (v1::StoryEntity& entity : *story.mutable_main_entities()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result result,
+        connection.Exec("SELECT canonical_name, type FROM entities WHERE entity_id = $1",
+                        Params().Text(entity.entity_id())));
+    if (result.rows() == 0) continue;
+    entity.set_canonical_name(std::string(result.row(0).Text(0)));
+    entity.set_type(static_cast<v1::EntityType>(result.row(0).Int64(1)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListStoriesResponse> PostgresStore::ListStories(
+    const v1::ListStoriesRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::StoryListing listing,
+                          internal::PrepareStoryListing(request));
+  v1::ListStoriesResponse response;
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  // One snapshot, so that the count and the page agree.
+  KORPUS_ASSIGN_OR_RETURN(
+      Transaction transaction,
+      Transaction::Begin(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result count,
+        connection->Exec(absl::StrCat("SELECT count(*) FROM stories s WHERE ", kStoryFilters),
+                         Params().Int(listing.min_documents).Text(listing.entity_id)));
+    if (count.rows() == 1) response.set_total_size(count.row(0).Int64(0));
+  }
+  std::vector<int64_t> seqs;
+  if (listing.offset < response.total_size()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result page,
+        connection->Exec(absl::StrCat("SELECT ", internal::kStoryColumns,
+                                      " FROM stories s WHERE ", kStoryFilters,
+                                      " ORDER BY s.last_seen_micros DESC, s.story_id "
+                                      "LIMIT $3 OFFSET $4"),
+                         Params()
+                             .Int(listing.min_documents)
+                             .Text(listing.entity_id)
+                             .Int(listing.page_size)
+                             .Int(listing.offset)));
+    for (int i = 0; i < page.rows(); ++i) {
+      KORPUS_RETURN_IF_ERROR(internal::ReadStory(page.row(i), *response.add_stories()));
+      seqs.push_back(page.row(i).Int64(0));
+    }
+  }
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    KORPUS_RETURN_IF_ERROR(ReadStoryDetails(*connection, seqs[i], internal::kListedStoryDocuments,
+                                            *response.mutable_stories(static_cast<int>(i))));
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.stories_size();
+  if (response.stories_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Story> PostgresStore::GetStory(const v1::GetStoryRequest& request) {
+  KORPUS_RETURN_IF_ERROR(internal::ValidateGetStory(request));
+  v1::Story story;
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(
+      Transaction transaction,
+      Transaction::Begin(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  int64_t seq = 0;
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result result,
+        connection->Exec(absl::StrCat("SELECT ", internal::kStoryColumns,
+                                      " FROM stories s WHERE s.story_id = $1"),
+                         Params().Text(request.story_id())));
+    if (result.rows() == 0) {
+      return absl::NotFoundError(absl::StrCat("no story with id '", request.story_id(), "'"));
+    }
+    KORPUS_RETURN_IF_ERROR(internal::ReadStory(result.row(0), story));
+    seq = result.row(0).Int64(0);
+  }
+  KORPUS_RETURN_IF_ERROR(ReadStoryDetails(*connection, seq, -1, story));
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  return story;
 }
 
 }  // namespace korpus::store

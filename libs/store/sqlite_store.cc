@@ -26,6 +26,7 @@
 #include "libs/store/extraction_rows.h"
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
+#include "libs/store/story_rows.h"
 
 namespace korpus::store {
 namespace {
@@ -550,6 +551,98 @@ absl::Status WriteExtractions(SqliteStore::Connection& connection, int64_t seq,
   return absl::OkStatus();
 }
 
+// The story SQL (story_rows.h) on the writer connection, inside the
+// caller's write transaction.
+class SqliteStoryTables final : public internal::StoryTables {
+ public:
+  explicit SqliteStoryTables(SqliteStore::Connection& connection) : connection_(connection) {}
+
+  absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> Frequencies(
+      const std::vector<std::string>& keys) override {
+    absl::flat_hash_map<std::string, int64_t> frequency;
+    for (const std::string& key : keys) {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement select,
+          connection_.Prepare("SELECT document_count FROM term_frequencies WHERE term = ?1"));
+      select.BindText(1, key);
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (has_row) frequency[key] = select.Int64(0);
+    }
+    return frequency;
+  }
+
+  absl::StatusOr<std::vector<Candidate>> Candidates(int64_t from_micros, int64_t to_micros,
+                                                    int limit) override {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection_.Prepare("SELECT seq, story_id, document_count, state FROM stories "
+                            "WHERE last_seen_micros >= ?1 AND first_seen_micros <= ?2 "
+                            "ORDER BY last_seen_micros DESC, seq DESC LIMIT ?3"));
+    select.BindInt64(1, from_micros);
+    select.BindInt64(2, to_micros);
+    select.BindInt64(3, limit);
+    std::vector<Candidate> candidates;
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (!has_row) return candidates;
+      Candidate& c = candidates.emplace_back();
+      c.seq = select.Int64(0);
+      c.story_id = std::string(select.Text(1));
+      c.document_count = select.Int64(2);
+      c.state = std::string(select.Blob(3));
+    }
+  }
+
+  absl::StatusOr<int64_t> InsertStory(const internal::StoryRow& row) override {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement insert,
+        connection_.Prepare("INSERT INTO stories (story_id, label, document_count, "
+                            "first_seen_micros, last_seen_micros, summary, state) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    insert.BindText(1, row.story_id);
+    insert.BindText(2, row.label);
+    insert.BindInt64(3, row.document_count);
+    insert.BindInt64(4, row.first_seen_micros);
+    insert.BindInt64(5, row.last_seen_micros);
+    insert.BindBlob(6, row.summary);
+    insert.BindBlob(7, row.state);
+    KORPUS_RETURN_IF_ERROR(insert.Run());
+    return sqlite3_last_insert_rowid(connection_.db());
+  }
+
+  absl::Status UpdateStory(int64_t seq, const internal::StoryRow& row) override {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement update,
+        connection_.Prepare("UPDATE stories SET label = ?2, document_count = ?3, "
+                            "first_seen_micros = ?4, last_seen_micros = ?5, summary = ?6, "
+                            "state = ?7 WHERE seq = ?1"));
+    update.BindInt64(1, seq);
+    update.BindText(2, row.label);
+    update.BindInt64(3, row.document_count);
+    update.BindInt64(4, row.first_seen_micros);
+    update.BindInt64(5, row.last_seen_micros);
+    update.BindBlob(6, row.summary);
+    update.BindBlob(7, row.state);
+    return update.Run();
+  }
+
+  absl::Status InsertStoryDocument(int64_t story_seq, int64_t position, int64_t document_seq,
+                                   double similarity) override {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement insert,
+        connection_.Prepare("INSERT INTO story_documents (story_seq, position, document_seq, "
+                            "similarity) VALUES (?1, ?2, ?3, ?4)"));
+    insert.BindInt64(1, story_seq);
+    insert.BindInt64(2, position);
+    insert.BindInt64(3, document_seq);
+    insert.BindDouble(4, similarity);
+    return insert.Run();
+  }
+
+ private:
+  SqliteStore::Connection& connection_;
+};
+
 // Schema migrations, applied in order at open. Append only: never edit a
 // released migration; a new version gets a new entry. `backfill`, if set,
 // runs after the SQL in the same transaction, for what SQL alone cannot
@@ -682,6 +775,30 @@ CREATE TABLE timeline_entities (
   date_index INTEGER NOT NULL,
   PRIMARY KEY (entity_id, document_seq, date_index)
 ) STRICT, WITHOUT ROWID;
+)sql"},
+    // Stories (libs/store/story_rows.h). Documents stored before belong to
+    // none: stories need the term frequencies of the corpus as each
+    // document was stored.
+    {4, R"sql(
+CREATE TABLE stories (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  story_id TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL,
+  document_count INTEGER NOT NULL,
+  first_seen_micros INTEGER NOT NULL,
+  last_seen_micros INTEGER NOT NULL,
+  summary BLOB NOT NULL,
+  state BLOB NOT NULL
+) STRICT;
+CREATE INDEX stories_by_last_seen ON stories (last_seen_micros DESC, story_id);
+CREATE TABLE story_documents (
+  story_seq INTEGER NOT NULL REFERENCES stories(seq) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  document_seq INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  similarity REAL NOT NULL,
+  PRIMARY KEY (story_seq, position)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX story_documents_by_document ON story_documents (document_seq, story_seq);
 )sql"},
 };
 
@@ -837,6 +954,8 @@ absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, Write
   }
   if (row.has_annotations) {
     KORPUS_RETURN_IF_ERROR(WriteExtractions(connection, seq, document.annotations(), row));
+    SqliteStoryTables stories(connection);
+    KORPUS_RETURN_IF_ERROR(internal::AssignStory(stories, document, seq, row));
     KORPUS_ASSIGN_OR_RETURN(
         Statement annotate,
         connection.Prepare("INSERT INTO annotations (document_seq, model_name, model_version, "
@@ -1293,6 +1412,125 @@ absl::StatusOr<v1::GetTimelineResponse> SqliteStore::GetTimeline(
     response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
   }
   return response;
+}
+
+namespace {
+
+// The filters of ListStories over `stories s`: ?1 the least document count,
+// ?2 an entity one of the story's documents mentions ('' for all).
+constexpr char kStoryFilters[] =
+    "s.document_count >= ?1 AND (?2 = '' OR s.seq IN (SELECT sd.story_seq "
+    "FROM document_entities de JOIN story_documents sd ON sd.document_seq = de.document_seq "
+    "WHERE de.entity_id = ?2))";
+
+// The story's first `limit` documents in joining order (all when limit is
+// negative), and its main entities' corpus-wide names and types.
+absl::Status ReadStoryDetails(SqliteStore::Connection& connection, int64_t story_seq, int limit,
+                              v1::Story& story) {
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare(absl::StrCat(
+            "SELECT ", internal::kStoryDocumentColumns,
+            " FROM story_documents sd JOIN documents d ON d.seq = sd.document_seq "
+            "WHERE sd.story_seq = ?1 ORDER BY sd.position LIMIT ?2")));
+    select.BindInt64(1, story_seq);
+    select.BindInt64(2, limit);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (!has_row) break;
+      internal::ReadStoryDocument(select, *story.add_documents());
+    }
+  }
+  for (v1::StoryEntity& entity : *story.mutable_main_entities()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare("SELECT canonical_name, type FROM entities WHERE entity_id = ?1"));
+    select.BindText(1, entity.entity_id());
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+    if (!has_row) continue;
+    entity.set_canonical_name(std::string(select.Text(0)));
+    entity.set_type(static_cast<v1::EntityType>(select.Int64(1)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListStoriesResponse> SqliteStore::ListStories(
+    const v1::ListStoriesRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::StoryListing listing,
+                          internal::PrepareStoryListing(request));
+  v1::ListStoriesResponse response;
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
+  absl::MutexLock lock(&connection.mu);
+  // One read transaction, so that the count and the page see the same state.
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement count,
+        connection.Prepare(absl::StrCat("SELECT count(*) FROM stories s WHERE ", kStoryFilters)));
+    count.BindInt64(1, listing.min_documents);
+    count.BindText(2, listing.entity_id);
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, count.Step());
+    if (has_row) response.set_total_size(count.Int64(0));
+  }
+  std::vector<int64_t> seqs;
+  if (listing.offset < response.total_size()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare(absl::StrCat("SELECT ", internal::kStoryColumns,
+                                        " FROM stories s WHERE ", kStoryFilters,
+                                        " ORDER BY s.last_seen_micros DESC, s.story_id "
+                                        "LIMIT ?3 OFFSET ?4")));
+    select.BindInt64(1, listing.min_documents);
+    select.BindText(2, listing.entity_id);
+    select.BindInt64(3, listing.page_size);
+    select.BindInt64(4, listing.offset);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (!has_row) break;
+      KORPUS_RETURN_IF_ERROR(internal::ReadStory(select, *response.add_stories()));
+      seqs.push_back(select.Int64(0));
+    }
+  }
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    KORPUS_RETURN_IF_ERROR(ReadStoryDetails(connection, seqs[i], internal::kListedStoryDocuments,
+                                            *response.mutable_stories(static_cast<int>(i))));
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.stories_size();
+  if (response.stories_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Story> SqliteStore::GetStory(const v1::GetStoryRequest& request) {
+  KORPUS_RETURN_IF_ERROR(internal::ValidateGetStory(request));
+  v1::Story story;
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
+  absl::MutexLock lock(&connection.mu);
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
+  int64_t seq = 0;
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare(absl::StrCat("SELECT ", internal::kStoryColumns,
+                                        " FROM stories s WHERE s.story_id = ?1")));
+    select.BindText(1, request.story_id());
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+    if (!has_row) {
+      return absl::NotFoundError(absl::StrCat("no story with id '", request.story_id(), "'"));
+    }
+    KORPUS_RETURN_IF_ERROR(internal::ReadStory(select, story));
+    seq = select.Int64(0);
+  }
+  KORPUS_RETURN_IF_ERROR(ReadStoryDetails(connection, seq, -1, story));
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  return story;
 }
 
 }  // namespace korpus::store

@@ -99,6 +99,9 @@ class SqliteStore final : public Store {
   absl::StatusOr<v1::ListQuotesResponse> ListQuotes(const v1::ListQuotesRequest& request) override;
   absl::StatusOr<v1::GetTimelineResponse> GetTimeline(
       const v1::GetTimelineRequest& request) override;
+  absl::StatusOr<v1::ListStoriesResponse> ListStories(
+      const v1::ListStoriesRequest& request) override;
+  absl::StatusOr<v1::Story> GetStory(const v1::GetStoryRequest& request) override;
 
   class Connection;  // Internal: one sqlite3 handle, its mutex and statement cache.
   class ReaderPool;  // Internal: the idle reader connections.

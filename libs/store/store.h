@@ -164,6 +164,25 @@ class Store {
   virtual absl::StatusOr<v1::GetTimelineResponse> GetTimeline(
       const v1::GetTimelineRequest& request) = 0;
 
+  // Stories: documents that report the same event. Put assigns every
+  // document with Annotations.terms to one and sets its
+  // Annotations.story_id (libs/store/story_rows.h: it joins the most
+  // similar story within the time window or starts one; same documents in
+  // the same order, same stories). ListStories: most recently active first
+  // (last_seen), ties by story_id, each with its first
+  // internal::kListedStoryDocuments documents; only stories with at least
+  // min_documents documents (0 means 1) and, with entity_id, those one of
+  // whose documents mentions that entity. total_size counts every match.
+  // INVALID_ARGUMENT for a negative min_documents, a page_size outside
+  // [0, 1000] (0 means 50), or a page token that is malformed or came from
+  // other filters.
+  virtual absl::StatusOr<v1::ListStoriesResponse> ListStories(
+      const v1::ListStoriesRequest& request) = 0;
+
+  // One story with all its documents in joining order. NOT_FOUND ("no story
+  // with id 'x'") for an unknown id; INVALID_ARGUMENT for an empty one.
+  virtual absl::StatusOr<v1::Story> GetStory(const v1::GetStoryRequest& request) = 0;
+
  protected:
   // Put and Import: the one write path each backend implements.
   virtual absl::StatusOr<PutResult> Write(const v1::Document& document, WriteMode mode) = 0;

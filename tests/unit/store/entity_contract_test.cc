@@ -574,6 +574,7 @@ TEST_P(EntityContractTest, MigrationFillsTheEntitiesOfDocumentsStoredBefore) {
   // And the tables of the later versions.
   RawExec("DROP TABLE IF EXISTS quotes_fts; DROP TABLE quotes; DROP TABLE timeline_entities; "
           "DROP TABLE timeline; DROP TABLE term_frequencies;");
+  RawExec("DROP TABLE story_documents; DROP TABLE stories;");
   RawExec(backend_->SetSchemaVersionSql(1));
   store_ = Open();
   ASSERT_NE(store_, nullptr);
