@@ -75,6 +75,9 @@ echo
 echo "Quotes with their speakers (korpusctl quotes; --speaker=ID, --text=WORDS filter):"
 "$BUILD_DIR/tools/korpusctl/korpusctl" --gateway="$GATEWAY" quotes --page_size=12 || true
 echo
+echo "Stories (articles reporting the same event):"
+"$BUILD_DIR/tools/korpusctl/korpusctl" --gateway="$GATEWAY" stories || true
+echo
 echo "korpus is serving: gateway (korpus.v1.CorpusService) on $GATEWAY. Try:"
 echo "  $BUILD_DIR/tools/korpusctl/korpusctl search Exportkontrollen"
 echo "Press Ctrl-C to stop."

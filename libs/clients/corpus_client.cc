@@ -79,6 +79,16 @@ absl::StatusOr<v1::GetTimelineResponse> CorpusClient::GetTimeline(
   return internal::UnaryCall(*stub_, &Stub::GetTimeline, request, options, "gateway");
 }
 
+absl::StatusOr<v1::ListStoriesResponse> CorpusClient::ListStories(
+    const v1::ListStoriesRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ListStories, request, options, "gateway");
+}
+
+absl::StatusOr<v1::Story> CorpusClient::GetStory(const v1::GetStoryRequest& request,
+                                                 const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::GetStory, request, options, "gateway");
+}
+
 absl::Status CorpusClient::ExportDocuments(
     const std::function<bool(const v1::Document&)>& on_document, const CallOptions& options) const {
   return internal::ExportCall(*stub_, on_document, options, "gateway");

@@ -43,6 +43,10 @@ class CorpusClient {
                                                     const CallOptions& options) const;
   absl::StatusOr<v1::GetTimelineResponse> GetTimeline(const v1::GetTimelineRequest& request,
                                                       const CallOptions& options) const;
+  absl::StatusOr<v1::ListStoriesResponse> ListStories(const v1::ListStoriesRequest& request,
+                                                      const CallOptions& options) const;
+  absl::StatusOr<v1::Story> GetStory(const v1::GetStoryRequest& request,
+                                     const CallOptions& options) const;
   // Streams every document, in DOCUMENT_VIEW_FULL and ingestion order, to
   // `on_document`; returning false from it stops the stream (CANCELLED).
   // `options.timeout` bounds the whole stream.

@@ -58,6 +58,16 @@ absl::StatusOr<v1::GetTimelineResponse> StorageClient::GetTimeline(
   return internal::UnaryCall(*stub_, &Stub::GetTimeline, request, options, "storage");
 }
 
+absl::StatusOr<v1::ListStoriesResponse> StorageClient::ListStories(
+    const v1::ListStoriesRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ListStories, request, options, "storage");
+}
+
+absl::StatusOr<v1::Story> StorageClient::GetStory(const v1::GetStoryRequest& request,
+                                                  const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::GetStory, request, options, "storage");
+}
+
 absl::Status StorageClient::ExportDocuments(
     const std::function<bool(const v1::Document&)>& on_document, const CallOptions& options) const {
   return internal::ExportCall(*stub_, on_document, options, "storage");
@@ -123,6 +133,19 @@ void StorageClient::GetTimelineAsync(v1::GetTimelineRequest request, const CallO
   internal::AsyncUnaryCall<v1::GetTimelineRequest, v1::GetTimelineResponse>(
       KORPUS_STORAGE_ASYNC(GetTimeline), std::move(request), options, "storage",
       std::move(done));
+}
+
+void StorageClient::ListStoriesAsync(v1::ListStoriesRequest request, const CallOptions& options,
+                                     AsyncDone<v1::ListStoriesResponse> done) const {
+  internal::AsyncUnaryCall<v1::ListStoriesRequest, v1::ListStoriesResponse>(
+      KORPUS_STORAGE_ASYNC(ListStories), std::move(request), options, "storage",
+      std::move(done));
+}
+
+void StorageClient::GetStoryAsync(v1::GetStoryRequest request, const CallOptions& options,
+                                  AsyncDone<v1::Story> done) const {
+  internal::AsyncUnaryCall<v1::GetStoryRequest, v1::Story>(
+      KORPUS_STORAGE_ASYNC(GetStory), std::move(request), options, "storage", std::move(done));
 }
 
 #undef KORPUS_STORAGE_ASYNC

@@ -35,6 +35,10 @@ class StorageClient {
                                                     const CallOptions& options) const;
   absl::StatusOr<v1::GetTimelineResponse> GetTimeline(const v1::GetTimelineRequest& request,
                                                       const CallOptions& options) const;
+  absl::StatusOr<v1::ListStoriesResponse> ListStories(const v1::ListStoriesRequest& request,
+                                                      const CallOptions& options) const;
+  absl::StatusOr<v1::Story> GetStory(const v1::GetStoryRequest& request,
+                                     const CallOptions& options) const;
   // Streams every document, in DOCUMENT_VIEW_FULL and ingestion order, to
   // `on_document`; returning false from it stops the stream (CANCELLED).
   // `options.timeout` bounds the whole stream.
@@ -64,6 +68,10 @@ class StorageClient {
                        AsyncDone<v1::ListQuotesResponse> done) const;
   void GetTimelineAsync(v1::GetTimelineRequest request, const CallOptions& options,
                         AsyncDone<v1::GetTimelineResponse> done) const;
+  void ListStoriesAsync(v1::ListStoriesRequest request, const CallOptions& options,
+                        AsyncDone<v1::ListStoriesResponse> done) const;
+  void GetStoryAsync(v1::GetStoryRequest request, const CallOptions& options,
+                     AsyncDone<v1::Story> done) const;
 
  private:
   std::unique_ptr<v1::StorageService::Stub> stub_;

@@ -235,6 +235,31 @@ grpc::ServerUnaryReactor* CorpusServiceImpl::GetTimeline(grpc::CallbackServerCon
   return reactor;
 }
 
+grpc::ServerUnaryReactor* CorpusServiceImpl::ListStories(grpc::CallbackServerContext* context,
+                                                         const v1::ListStoriesRequest* request,
+                                                         v1::ListStoriesResponse* response) {
+  if (absl::Status status = CheckPageSize(request->page_size(), "ListStoriesRequest.page_size");
+      !status.ok()) {
+    return FinishedReactor(context, status);
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.ListStoriesAsync(*request, StorageOptions(context),
+                            ReplyFromStorage(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CorpusServiceImpl::GetStory(grpc::CallbackServerContext* context,
+                                                      const v1::GetStoryRequest* request,
+                                                      v1::Story* response) {
+  if (request->story_id().empty()) {
+    return FinishedReactor(context,
+                           absl::InvalidArgumentError("GetStoryRequest.story_id is empty"));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.GetStoryAsync(*request, StorageOptions(context), ReplyFromStorage(reactor, response));
+  return reactor;
+}
+
 grpc::Status CorpusServiceImpl::ExportDocuments(grpc::ServerContext* context,
                                                 const v1::ExportDocumentsRequest* request,
                                                 grpc::ServerWriter<v1::Document>* writer) {

@@ -47,7 +47,9 @@ using CorpusServiceBase = v1::CorpusService::WithCallbackMethod_GetDocument<
                     v1::CorpusService::WithCallbackMethod_GetEntity<
                         v1::CorpusService::WithCallbackMethod_ListQuotes<
                             v1::CorpusService::WithCallbackMethod_GetTimeline<
-                                v1::CorpusService::Service>>>>>>>>;
+                                v1::CorpusService::WithCallbackMethod_ListStories<
+                                    v1::CorpusService::WithCallbackMethod_GetStory<
+                                        v1::CorpusService::Service>>>>>>>>>>;
 
 class CorpusServiceImpl final : public CorpusServiceBase {
  public:
@@ -89,6 +91,14 @@ class CorpusServiceImpl final : public CorpusServiceBase {
   grpc::ServerUnaryReactor* GetTimeline(grpc::CallbackServerContext* context,
                                         const v1::GetTimelineRequest* request,
                                         v1::GetTimelineResponse* response) override;
+  // Stories are storage's too: the gateway checks the page size and the
+  // story id (INVALID_ARGUMENT naming the field), storage the rest.
+  grpc::ServerUnaryReactor* ListStories(grpc::CallbackServerContext* context,
+                                        const v1::ListStoriesRequest* request,
+                                        v1::ListStoriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetStory(grpc::CallbackServerContext* context,
+                                     const v1::GetStoryRequest* request,
+                                     v1::Story* response) override;
   // Export and import are forwarded to storage as streams, bounded by the
   // caller's deadline only (a corpus takes as long as it takes).
   grpc::Status ExportDocuments(grpc::ServerContext* context,

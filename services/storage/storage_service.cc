@@ -86,6 +86,18 @@ grpc::Status StorageServiceImpl::GetTimeline(grpc::ServerContext* context,
   return Respond(store_.GetTimeline(*request), response);
 }
 
+grpc::Status StorageServiceImpl::ListStories(grpc::ServerContext* context,
+                                             const v1::ListStoriesRequest* request,
+                                             v1::ListStoriesResponse* response) {
+  return Respond(store_.ListStories(*request), response);
+}
+
+grpc::Status StorageServiceImpl::GetStory(grpc::ServerContext* context,
+                                          const v1::GetStoryRequest* request,
+                                          v1::Story* response) {
+  return Respond(store_.GetStory(*request), response);
+}
+
 grpc::Status StorageServiceImpl::ExportDocuments(grpc::ServerContext* context,
                                                  const v1::ExportDocumentsRequest* request,
                                                  grpc::ServerWriter<v1::Document>* writer) {

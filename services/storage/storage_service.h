@@ -45,6 +45,10 @@ class StorageServiceImpl final : public v1::StorageService::Service {
                           v1::ListQuotesResponse* response) override;
   grpc::Status GetTimeline(grpc::ServerContext* context, const v1::GetTimelineRequest* request,
                            v1::GetTimelineResponse* response) override;
+  grpc::Status ListStories(grpc::ServerContext* context, const v1::ListStoriesRequest* request,
+                           v1::ListStoriesResponse* response) override;
+  grpc::Status GetStory(grpc::ServerContext* context, const v1::GetStoryRequest* request,
+                        v1::Story* response) override;
 
  private:
   store::Store& store_;

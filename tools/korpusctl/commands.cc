@@ -125,6 +125,8 @@ int RunEntities(Invocation& invocation);
 int RunEntity(Invocation& invocation);
 int RunQuotes(Invocation& invocation);
 int RunTimeline(Invocation& invocation);
+int RunStories(Invocation& invocation);
+int RunStory(Invocation& invocation);
 
 // The commands. Commands that need no gateway (such as an offline
 // `annotate FILE...` running libs/nlp in-process) are added here the same
@@ -160,6 +162,15 @@ constexpr Command kCommands[] = {
      "One entity: its names, counts and salience, and the documents that mention it, most "
      "salient first (one page, or --all pages).",
      1, 1, RunEntity},
+    {"stories", "[--min_documents=N] [--entity=ID] [--page_size=N] [--page_token=T] [--all]",
+     "Stories: documents that report the same event, grouped as they were stored. Most "
+     "recently active first, each with its id, number of documents, last document time, "
+     "label, main entities and first documents; --min_documents=2 hides single articles, "
+     "--entity keeps stories with a document that mentions it.",
+     0, 0, RunStories},
+    {"story", "ID", "One story: its label, main entities and all its documents, in the "
+     "order they joined, with the similarity each joined with.",
+     1, 1, RunStory},
     {"quotes",
      "[--speaker=ID] [--doc=ID] [--text=WORDS] [--terms] [--page_size=N] [--page_token=T] "
      "[--all]",
@@ -849,6 +860,104 @@ int RunTimeline(Invocation& invocation) {
                    << " (same --entity, --doc, --from, --to and --unresolved; or --all)"
                    << std::endl;
   }
+  invocation.out.flush();
+  return kExitOk;
+}
+
+// --- stories, story ---
+
+std::string MainEntityList(const v1::Story& story) {
+  std::vector<std::string> names;
+  for (const v1::StoryEntity& entity : story.main_entities()) {
+    names.push_back(entity.canonical_name());
+  }
+  return names.empty() ? "-" : absl::StrJoin(names, ", ");
+}
+
+int RunStories(Invocation& invocation) {
+  const Command& command = *FindCommand("stories");
+  if (absl::Status status = CheckPaging(invocation.options); !status.ok()) {
+    return UsageError(invocation, command, status.message());
+  }
+  if (invocation.options.entity_ids.size() > 1) {
+    return UsageError(invocation, command, "stories takes at most one --entity");
+  }
+  if (invocation.options.min_documents < 0) {
+    return UsageError(invocation, command, "--min_documents must not be negative");
+  }
+  v1::ListStoriesRequest request;
+  request.set_min_documents(invocation.options.min_documents);
+  if (!invocation.options.entity_ids.empty()) {
+    request.set_entity_id(invocation.options.entity_ids[0]);
+  }
+  request.set_page_size(invocation.options.page_size);
+  request.set_page_token(invocation.options.page_token);
+  std::vector<std::vector<std::string>> rows = {
+      {"STORY", "DOCUMENTS", "LAST", "LABEL", "MAIN ENTITIES", "FIRST DOCUMENTS"}};
+  int64_t total = 0;
+  std::string next_page_token;
+  do {
+    absl::StatusOr<v1::ListStoriesResponse> page =
+        invocation.client().ListStories(request, invocation.call());
+    if (!page.ok()) return invocation.Fail(page.status());
+    if (invocation.options.json) invocation.PrintJson(*page);
+    for (const v1::Story& story : page->stories()) {
+      std::vector<std::string> documents;
+      for (const v1::StoryDocument& document : story.documents()) {
+        documents.push_back(document.document_id());
+      }
+      rows.push_back({story.story_id(), absl::StrCat(story.document_count()),
+                      FormatTimestamp(story.last_seen(), false), story.label(),
+                      MainEntityList(story), absl::StrJoin(documents, " ")});
+    }
+    total = page->total_size();
+    next_page_token = page->next_page_token();
+    request.set_page_token(next_page_token);
+  } while (invocation.options.all && !next_page_token.empty());
+  if (invocation.options.json) return kExitOk;
+
+  invocation.out << total << " stor" << (total == 1 ? "y" : "ies") << "\n";
+  if (rows.size() > 1) PrintTable(invocation.out, rows, {false, true, false, false, false, false});
+  if (!next_page_token.empty()) {
+    invocation.out << "more: korpusctl stories --page_token=" << next_page_token
+                   << " (same --min_documents and --entity; or --all)" << std::endl;
+  }
+  invocation.out.flush();
+  return kExitOk;
+}
+
+int RunStory(Invocation& invocation) {
+  v1::GetStoryRequest request;
+  request.set_story_id(invocation.args[0]);
+  absl::StatusOr<v1::Story> story = invocation.client().GetStory(request, invocation.call());
+  if (!story.ok()) return invocation.Fail(story.status());
+  if (invocation.options.json) {
+    invocation.PrintJson(*story);
+    return kExitOk;
+  }
+  std::vector<std::string> entities;
+  for (const v1::StoryEntity& entity : story->main_entities()) {
+    entities.push_back(absl::StrFormat("%s (%s, %s, %.2f)", entity.canonical_name(),
+                                       EntityTypeName(entity.type()), entity.entity_id(),
+                                       entity.weight()));
+  }
+  PrintTable(invocation.out,
+             {{"id:", story->story_id()},
+              {"label:", story->label()},
+              {"documents:", absl::StrCat(story->document_count())},
+              {"first seen:", FormatTimestamp(story->first_seen(), true)},
+              {"last seen:", FormatTimestamp(story->last_seen(), true)},
+              {"main entities:", entities.empty() ? "-" : absl::StrJoin(entities, "; ")}},
+             {});
+  std::vector<std::vector<std::string>> rows = {{"DOCUMENT", "SIMILARITY", "PUBLISHED", "TITLE"}};
+  for (const v1::StoryDocument& document : story->documents()) {
+    rows.push_back({document.document_id(), absl::StrFormat("%.2f", document.similarity()),
+                    document.has_published_at() ? FormatTimestamp(document.published_at(), false)
+                                                : "-",
+                    document.title()});
+  }
+  invocation.out << "\n";
+  PrintTable(invocation.out, rows, {false, true, false, false});
   invocation.out.flush();
   return kExitOk;
 }

@@ -64,6 +64,8 @@ struct Options {
   std::string from;
   std::string to;
   bool include_unresolved = false;
+  // stories: only stories with at least this many documents (0: all).
+  int min_documents = 0;
 };
 
 // Every value of the flag --`name` in `args` (the command line without the

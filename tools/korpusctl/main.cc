@@ -40,7 +40,8 @@ ABSL_FLAG(std::string, model_dir, "models",
 ABSL_FLAG(std::vector<std::string>, entity, {},
           "list, search: only documents that mention this entity (an id from `korpusctl "
           "entities`); repeat the flag or separate ids by commas for documents mentioning all "
-          "of them (env KORPUS_ENTITY, comma-separated).");
+          "of them. stories: only stories with a document that mentions it (one id) (env "
+          "KORPUS_ENTITY, comma-separated).");
 ABSL_FLAG(std::string, type, "",
           "entities: only entities of this type: PER, ORG, LOC or OTH (env KORPUS_TYPE).");
 ABSL_FLAG(std::string, order, "documents",
@@ -48,6 +49,9 @@ ABSL_FLAG(std::string, order, "documents",
 ABSL_FLAG(std::string, prefix, "",
           "entities: only entities whose name starts with this, case-insensitive (env "
           "KORPUS_PREFIX).");
+
+ABSL_FLAG(int, min_documents, 0,
+          "stories: only stories with at least this many documents (env KORPUS_MIN_DOCUMENTS).");
 
 ABSL_FLAG(std::string, speaker, "",
           "quotes: only quotes by this speaker (an entity id from `korpusctl entities`) (env "
@@ -124,5 +128,6 @@ int main(int argc, char** argv) {
   options.from = absl::GetFlag(FLAGS_from);
   options.to = absl::GetFlag(FLAGS_to);
   options.include_unresolved = absl::GetFlag(FLAGS_unresolved);
+  options.min_documents = absl::GetFlag(FLAGS_min_documents);
   return korpus::ctl::Run(args, options);
 }
