@@ -1,14 +1,15 @@
 // korpus.v1.CorpusService, the public API: ingest runs through
 // IngestPipeline, reads are forwarded to storage.
 //
-// The unary reads forwarded to storage as they are (GetDocument,
-// ListDocuments, Search, GetStats, ListEntities, GetEntity) are served on
+// The unary reads forwarded to storage as they are (documents, search,
+// stats, entities, quotes, timeline, stories) are served on
 // gRPC's callback API and call storage asynchronously: a handler starts the
 // storage call and returns, and the storage call's completion finishes the
-// incoming call, so no thread waits on storage. That halves the gateway's
-// CPU per read (docs/BENCHMARKS.md). The other methods are synchronous (a
-// thread per call), the simplest correct model for ingest, whose handlers
-// make several backend calls in sequence, and for the streams.
+// incoming call, so no thread waits on storage. That cut the gateway's CPU
+// per GetDocument 2.4-fold (docs/BENCHMARKS.md). The other methods are
+// synchronous (a thread per call), the simplest correct model for ingest,
+// whose handlers make several backend calls in sequence, and for the
+// streams.
 #ifndef KORPUS_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
 #define KORPUS_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
 
