@@ -45,10 +45,15 @@ for fuzzer in "${FUZZERS[@]}"; do
     args=(-max_total_time="$SECONDS_PER_FUZZER" -max_len=16384)
   fi
   echo "fuzz: $fuzzer (${args[*]})"
+  # The fuzzer's exit status decides; its log goes to a file and grep shows
+  # the summary lines. (Not a pipe: with pipefail, a failing fuzzer made
+  # `| grep ... || true` run `true`, which reset PIPESTATUS to 0.)
+  status=0
   "$BUILD/fuzz/$fuzzer" "${args[@]}" -artifact_prefix="$BUILD/artifacts/$fuzzer-" \
-    -print_final_stats=1 "$work" "$seeds" 2>&1 | grep -E "^(#[0-9]+.*DONE|stat::number_of_executed_units|INFO: seed corpus|==[0-9]+==ERROR|SUMMARY|.*invariant failed)" || true
-  # grep hides the progress lines; the fuzzer's exit status decides.
-  if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+    -print_final_stats=1 "$work" "$seeds" >"$scratch/$fuzzer.log" 2>&1 || status=$?
+  grep -aE "^(#[0-9]+.*DONE|stat::number_of_executed_units|INFO: seed corpus|==[0-9]+==ERROR|SUMMARY|.*invariant failed)" \
+    "$scratch/$fuzzer.log" || true
+  if [ "$status" -ne 0 ]; then
     echo "fuzz: $fuzzer FAILED; the input is in $BUILD/artifacts/" >&2
     exit 1
   fi

@@ -1,4 +1,6 @@
 // korpus-storage: serves korpus.v1.StorageService over a document store.
+#include <malloc.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -7,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "korpus/v1/storage.grpc.pb.h"
+#include "libs/nlp/decompound.h"
 #include "libs/server/logging.h"
 #include "libs/server/metrics.h"
 #include "libs/server/process.h"
@@ -30,12 +33,35 @@ ABSL_FLAG(int, sqlite_readers, 4,
           "Search, Stats, entities) run at once; each may cache about 2 MB of pages "
           "(env KORPUS_SQLITE_READERS).");
 
+ABSL_FLAG(std::string, model_dir, "models",
+          "Directory of the NLP models (env KORPUS_MODEL_DIR); storage reads de_lexicon.bin "
+          "from it for German-aware search (inflected forms and compound parts, see "
+          "docs/QUERY.md). If the file is missing, search matches the annotations' lemmas and "
+          "whole words only (a warning is logged).");
+
 namespace {
 
 struct StorageConfig {
   std::string store_spec;
   korpus::store::OpenStoreOptions store_options;
+  std::string model_dir;
 };
+
+// The search lexicon of `model_dir`, or null (with a warning) if the
+// directory has none; other errors (a corrupt file) fail.
+absl::StatusOr<std::shared_ptr<const korpus::nlp::SearchLexicon>> LoadSearchLexicon(
+    const std::string& model_dir) {
+  const std::string path = absl::StrCat(model_dir, "/de_lexicon.bin");
+  absl::StatusOr<korpus::nlp::SearchLexicon> lexicon = korpus::nlp::SearchLexicon::Load(path);
+  if (absl::IsNotFound(lexicon.status())) {
+    spdlog::warn("no search lexicon at {}: German lemma and compound search is off", path);
+    return nullptr;
+  }
+  if (!lexicon.ok()) return lexicon.status();
+  // Loading allocates about twice what the lexicon keeps; give the rest back.
+  malloc_trim(0);
+  return std::make_shared<const korpus::nlp::SearchLexicon>(*std::move(lexicon));
+}
 
 absl::Status Validate(const StorageConfig& config) {
   if (config.store_spec.empty()) return absl::InvalidArgumentError("--store is empty");
@@ -55,13 +81,22 @@ int main(int argc, char** argv) {
                        .description = "Stores documents and annotations and "
                                       "serves them, with full-text search (korpus.v1."
                                       "StorageService). Default address 127.0.0.1:50054."});
-  const StorageConfig config{
+  StorageConfig config{
       .store_spec = absl::GetFlag(FLAGS_store),
-      .store_options = {.sqlite_reader_connections = absl::GetFlag(FLAGS_sqlite_readers)}};
+      .store_options = {.sqlite_reader_connections = absl::GetFlag(FLAGS_sqlite_readers)},
+      .model_dir = absl::GetFlag(FLAGS_model_dir)};
   if (absl::Status status = Validate(config); !status.ok()) {
     spdlog::critical("invalid configuration: {}", status);
     return 2;
   }
+  absl::StatusOr<std::shared_ptr<const korpus::nlp::SearchLexicon>> lexicon =
+      LoadSearchLexicon(config.model_dir);
+  if (!lexicon.ok()) {
+    spdlog::critical("cannot load the search lexicon from --model_dir={}: {}", config.model_dir,
+                     lexicon.status());
+    return 1;
+  }
+  config.store_options.search_lexicon = *std::move(lexicon);
   // Opened, and migrated, before serving: a broken store never reports SERVING.
   absl::StatusOr<std::unique_ptr<korpus::store::Store>> store =
       korpus::store::OpenStore(config.store_spec, config.store_options);
