@@ -24,6 +24,7 @@
 #include "libs/store/extraction_rows.h"
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
+#include "libs/store/search_terms.h"
 #include "libs/store/story_rows.h"
 
 namespace korpus::store {
@@ -37,7 +38,13 @@ struct Migration {
   int version;
   const char* sql;
   absl::Status (*backfill)(PostgresStore::Connection& connection) = nullptr;
+  // Like backfill, for what needs the store's German morphology.
+  absl::Status (*backfill_search)(PostgresStore::Connection& connection,
+                                  const SearchMorphology& morphology) = nullptr;
 };
+
+absl::Status BackfillLemmas(PostgresStore::Connection& connection,
+                            const SearchMorphology& morphology);
 
 absl::Status BackfillEntities(PostgresStore::Connection& connection);
 
@@ -182,6 +189,13 @@ CREATE TABLE story_documents (
 );
 CREATE INDEX story_documents_by_document ON story_documents (document_seq, story_seq);
 )sql"},
+    // German-aware search (search_terms.h): the lemma terms join the
+    // surface words in `search`, recomputed for the documents stored before.
+    {5, R"sql(
+COMMENT ON COLUMN documents.search IS
+  'to_tsvector(simple) of title and text (weight D), then the lemma terms (weight A) at even positions after them';
+)sql",
+     nullptr, &BackfillLemmas},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -190,10 +204,6 @@ constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
 constexpr char kMigrationLock[] = "SELECT pg_advisory_xact_lock(1802466928, 1)";
 constexpr char kWriteLock[] = "SELECT pg_advisory_xact_lock(1802466928, 2)";
 
-// ts_headline options: one fragment of at most 16 words around the best
-// match, matches in [brackets], short words not dropped from the edges.
-constexpr char kHeadlineOptions[] =
-    "StartSel=[, StopSel=], MaxWords=16, MinWords=8, ShortWord=0, MaxFragments=1";
 
 // Type OIDs of the parameters we send (pg_type.h, stable across versions).
 constexpr Oid kInt8Oid = 20;
@@ -241,6 +251,10 @@ class Params {
 
   Params& Text(std::string_view value) { return Add(value, kTextOid); }
   Params& Bytes(std::string_view value) { return Add(value, kByteaOid); }
+  // Text that the parameters keep (for a value computed on the spot).
+  Params& OwnedText(std::string value) {
+    return Add(owned_.emplace_back(std::move(value)), kTextOid);
+  }
   Params& Int(int64_t value) {
     std::string& bytes = owned_.emplace_back(8, '\0');
     const uint64_t u = static_cast<uint64_t>(value);
@@ -550,7 +564,7 @@ absl::Status CheckDatabase(Connection& connection) {
   return absl::OkStatus();
 }
 
-absl::Status Migrate(Connection& connection) {
+absl::Status Migrate(Connection& connection, const SearchMorphology& morphology) {
   KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection));
   KORPUS_RETURN_IF_ERROR(connection.Exec(kMigrationLock).status());
   KORPUS_RETURN_IF_ERROR(connection.ExecScript(
@@ -573,6 +587,9 @@ absl::Status Migrate(Connection& connection) {
     if (migration.version <= version) continue;
     absl::Status status = connection.ExecScript(migration.sql);
     if (status.ok() && migration.backfill != nullptr) status = migration.backfill(connection);
+    if (status.ok() && migration.backfill_search != nullptr) {
+      status = migration.backfill_search(connection, morphology);
+    }
     if (!status.ok()) {
       return absl::Status(status.code(), absl::StrCat("migrating to schema version ",
                                                       migration.version, ": ", status.message()));
@@ -831,6 +848,94 @@ absl::Status BackfillEntities(Connection& connection) {
   }
 }
 
+// A lexeme quoted for tsvector and tsquery input.
+std::string QuotedLexeme(std::string_view term) {
+  std::string quoted = "'";
+  for (char c : term) {
+    if (c == '\'' || c == '\\') quoted.push_back(c);
+    quoted.push_back(c);
+  }
+  quoted.push_back('\'');
+  return quoted;
+}
+
+// Lexemes longer than this are left out (PostgreSQL's limit is 2046 bytes).
+constexpr size_t kMaxLexemeBytes = 200;
+
+// The tsvector of a document's lemma terms (SearchMorphology::IndexTerms):
+// weight A, the k-th term at position 2k. Concatenated after the surface
+// words' tsvector (whose positions it follows), so no lemma is next to
+// another lemma or to a surface word: phrases match surface words only.
+// PostgreSQL keeps at most 256 positions per lexeme and none above 16383.
+std::string LemmaTsVector(const std::vector<std::string>& terms) {
+  absl::flat_hash_map<std::string_view, std::vector<int>> positions;
+  std::vector<std::string_view> order;
+  int position = 0;
+  for (const std::string& term : terms) {
+    position = std::min(position + 2, 16383);
+    if (term.empty() || term.size() > kMaxLexemeBytes) continue;
+    auto [it, inserted] = positions.try_emplace(term);
+    if (inserted) order.push_back(term);
+    if (it->second.size() < 256 && (it->second.empty() || it->second.back() != position)) {
+      it->second.push_back(position);
+    }
+  }
+  std::string vector;
+  for (std::string_view term : order) {
+    if (!vector.empty()) vector.push_back(' ');
+    absl::StrAppend(&vector, QuotedLexeme(term), ":");
+    const std::vector<int>& at = positions[term];
+    for (size_t i = 0; i < at.size(); ++i) absl::StrAppend(&vector, i == 0 ? "" : ",", at[i], "A");
+  }
+  return vector;
+}
+
+// The tsquery matching any of a query word's lemma terms
+// (SearchMorphology::QueryTerms) in the lemma part of `search` (weight A).
+std::string LemmaTsQuery(const std::vector<std::string>& terms) {
+  std::vector<std::string> lexemes;
+  for (const std::string& term : terms) {
+    if (!term.empty() && term.size() <= kMaxLexemeBytes) {
+      lexemes.push_back(absl::StrCat(QuotedLexeme(term), ":A"));
+    }
+  }
+  return absl::StrJoin(lexemes, " | ");
+}
+
+// Migration 5: `search` of the documents stored before it, with the lemma
+// terms of their stored annotations (or, without, their text).
+absl::Status BackfillLemmas(Connection& connection, const SearchMorphology& morphology) {
+  constexpr int kBatch = 256;
+  int64_t after_seq = 0;
+  while (true) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result batch,
+        connection.Exec("SELECT d.seq, d.title, d.text, a.data FROM documents d "
+                        "LEFT JOIN annotations a ON a.document_seq = d.seq "
+                        "WHERE d.seq > $1 ORDER BY d.seq LIMIT $2",
+                        Params().Int(after_seq).Int(kBatch)));
+    if (batch.rows() == 0) return absl::OkStatus();
+    for (int i = 0; i < batch.rows(); ++i) {
+      const Row row = batch.row(i);
+      const int64_t seq = row.Int64(0);
+      v1::Document document;
+      document.set_title(std::string(row.Text(1)));
+      document.set_text(std::string(row.Text(2)));
+      if (!row.IsNull(3) && !internal::MergeBlob(row.Blob(3), *document.mutable_annotations())) {
+        return absl::DataLossError(
+            absl::StrCat("stored annotations of document seq ", seq, " do not parse"));
+      }
+      KORPUS_RETURN_IF_ERROR(
+          connection
+              .Exec("UPDATE documents SET search = to_tsvector('simple', title) || "
+                    "to_tsvector('simple', text) || $2::tsvector WHERE seq = $1",
+                    Params().Int(seq).OwnedText(LemmaTsVector(morphology.IndexTerms(document))))
+              .status());
+    }
+    after_seq = batch.row(batch.rows() - 1).Int64(0);
+  }
+}
+
 // " AND EXISTS (...)" for each of `count` entity ids bound as parameters
 // $first, $first+1, ...: the document `seq_column` mentions them all.
 std::string MentionsAll(std::string_view seq_column, int first, size_t count) {
@@ -842,20 +947,27 @@ std::string MentionsAll(std::string_view seq_column, int first, size_t count) {
   return sql;
 }
 
-// The tsquery of a query tree (ParseQuery), built from the words and
-// phrases bound as parameters $next_param, $next_param+1, ... in leaf order
+// The tsquery of a query tree (ParseQuery), built from the parameters
+// $next_param, $next_param+1, ... that BindLeaves binds in leaf order
 // (ParsedQuery::Leaves): a word or phrase goes through phraseto_tsquery (a
 // word is a one-word phrase; a hyphenated word becomes the phrase the parser
-// made of it when indexing), a prefix gets ":*" on its last lexeme. The
-// parser guarantees every leaf a letter or digit, so no operand is empty
-// (&& would drop an empty one and match everything).
+// made of it when indexing), a prefix gets ":*D" on its last lexeme (surface
+// words only). A word without prefix also matches its lemma terms: a second
+// parameter, LemmaTsQuery. The parser guarantees every leaf a letter or
+// digit, so no operand is empty (&& would drop an empty one and match
+// everything).
+bool HasLemmaParam(const QueryNode& node) {
+  return node.kind == QueryNode::Kind::kWord && !node.prefix;
+}
+
 std::string TsQueryOf(const QueryNode& node, int& next_param) {
   switch (node.kind) {
     case QueryNode::Kind::kWord:
     case QueryNode::Kind::kPhrase: {
       const std::string phrase = absl::StrCat("phraseto_tsquery('simple', $", next_param++, ")");
-      if (!node.prefix) return phrase;
-      return absl::StrCat("(", phrase, "::text || ':*')::tsquery");
+      if (node.prefix) return absl::StrCat("(", phrase, "::text || ':*D')::tsquery");
+      if (!HasLemmaParam(node)) return phrase;
+      return absl::StrCat("(", phrase, " || $", next_param++, "::tsquery)");
     }
     case QueryNode::Kind::kAnd:
     case QueryNode::Kind::kOr: {
@@ -875,6 +987,21 @@ std::string TsQuery(const ParsedQuery& query, int first) {
   return TsQueryOf(query.root, next_param);
 }
 
+// Binds the parameters of TsQuery's leaves; returns how many.
+int BindLeaves(const std::vector<const QueryNode*>& leaves, const SearchMorphology& morphology,
+               Params& params) {
+  int count = 0;
+  for (const QueryNode* leaf : leaves) {
+    params.Text(leaf->text);
+    ++count;
+    if (HasLemmaParam(*leaf)) {
+      params.OwnedText(LemmaTsQuery(morphology.QueryTerms(leaf->text)));
+      ++count;
+    }
+  }
+  return count;
+}
+
 }  // namespace
 
 int PostgresStore::SchemaVersion() { return kLatestVersion; }
@@ -887,12 +1014,15 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
         "PostgresOptions.max_connections must be at least 1, got ", options.max_connections));
   }
   auto pool = std::make_unique<Pool>(options);
+  auto morphology = std::make_shared<const SearchMorphology>(options.search_lexicon);
   {
     KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool->Acquire());
     KORPUS_RETURN_IF_ERROR(CheckDatabase(*connection));
-    KORPUS_RETURN_IF_ERROR(Migrate(*connection));
+    KORPUS_RETURN_IF_ERROR(Migrate(*connection, *morphology));
   }
-  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(pool)));
+  auto store = std::unique_ptr<PostgresStore>(new PostgresStore(std::move(pool)));
+  store->morphology_ = std::move(morphology);
+  return store;
 }
 
 PostgresStore::PostgresStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
@@ -1022,7 +1152,8 @@ absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, Wri
       .Int(basic.token_count())
       .Bytes(row.metadata_blob)
       .Text(document.text())
-      .Bytes(row.paragraphs_blob);
+      .Bytes(row.paragraphs_blob)
+      .OwnedText(LemmaTsVector(morphology_->IndexTerms(document)));
 
   KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
   KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(*connection));
@@ -1034,7 +1165,7 @@ absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, Wri
           "published_at_seconds, published_at_nanos, ingested_at_micros, state, state_reason, "
           "char_count, sentence_count, token_count, metadata, text, paragraphs, search) "
           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-          "to_tsvector('simple', $2) || to_tsvector('simple', $15)) "
+          "to_tsvector('simple', $2) || to_tsvector('simple', $15) || $17::tsvector) "
           "ON CONFLICT (id) DO NOTHING RETURNING seq",
           insert));
   PutResult result;
@@ -1164,12 +1295,14 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
         offset, DecodePageToken(request.page_token(), binding, "SearchRequest.page_token"));
   }
 
-  // Parameters: the terms, then the entity ids, then limit and offset.
-  const int first_entity = static_cast<int>(leaves.size()) + 1;
+  // Parameters: the terms (BindLeaves), then the entity ids, then limit and
+  // offset.
+  Params term_params;
+  const int first_entity = BindLeaves(leaves, *morphology_, term_params) + 1;
   const std::string match = absl::StrCat("d.search @@ ", TsQuery(query, 1),
                                          MentionsAll("d.seq", first_entity, entity_ids.size()));
-  auto add_terms = [&leaves, &entity_ids](Params& params) {
-    for (const QueryNode* leaf : leaves) params.Text(leaf->text);
+  auto add_terms = [this, &leaves, &entity_ids](Params& params) {
+    BindLeaves(leaves, *morphology_, params);
     for (const std::string& id : entity_ids) params.Text(id);
   };
 
@@ -1189,7 +1322,10 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
     if (count.rows() == 1) response.set_total_size(count.row(0).Int64(0));
   }
   if (offset < response.total_size()) {
-    // The page is ranked and cut first; only its hits get a headline.
+    // The page is ranked and cut first; only its hits get a snippet
+    // (SearchMorphology::Snippet). Weights {D, C, B, A}: a surface word
+    // (D) counts twice as much as a lemma term (A), so a document with the
+    // exact word ranks above one with only an inflected form or compound.
     const int limit_param = first_entity + static_cast<int>(entity_ids.size());
     Params page_params;
     add_terms(page_params);
@@ -1198,9 +1334,9 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
         Result page,
         connection->Exec(
             absl::StrCat(
-                "SELECT ", internal::Columns(view), ", p.rank, ts_headline('simple', d.text, ",
-                TsQuery(query, 1), ", '", kHeadlineOptions,
-                "') FROM (SELECT d.seq, ts_rank_cd(d.search, ", TsQuery(query, 1),
+                "SELECT ", internal::Columns(view), ", p.rank, d.text "
+                "FROM (SELECT d.seq, ts_rank_cd('{1.0, 0.2, 0.4, 0.5}', d.search, ",
+                TsQuery(query, 1),
                 ", 1)::float8 AS rank FROM documents d WHERE ", match,
                 " ORDER BY rank DESC, d.seq LIMIT $", limit_param, " OFFSET $", limit_param + 1,
                 ") p JOIN documents d ON d.seq = p.seq ORDER BY p.rank DESC, d.seq"),
@@ -1211,7 +1347,7 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
       v1::SearchHit* hit = response.add_hits();
       KORPUS_RETURN_IF_ERROR(internal::ReadDocument(row, view, *hit->mutable_document()));
       hit->set_score(row.Double(score_column));
-      hit->set_snippet(std::string(row.Text(score_column + 1)));
+      hit->set_snippet(morphology_->Snippet(row.Text(score_column + 1), query));
     }
   }
   KORPUS_RETURN_IF_ERROR(transaction.Commit());

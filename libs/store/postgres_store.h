@@ -11,8 +11,12 @@
 //                 `metadata` / `paragraphs` as serialized v1::Document blobs
 //                 (bytea), and `search`, a tsvector of title and text with
 //                 the 'simple' configuration, GIN-indexed. `search` is a
-//                 plain column written by Put (not a generated one), so a
-//                 later migration can fill it from lemmas or compound parts.
+//                 plain column written by Put (not a generated one): the
+//                 surface words (weight D), then the document's lemma terms
+//                 (SearchMorphology::IndexTerms; weight A, at even
+//                 positions after the surface words, so that no phrase
+//                 matches across them). Version 5 recomputed it for the
+//                 documents stored before.
 //   annotations   one row per annotated document: document_seq, model name
 //                 and version, `data` = serialized v1::Annotations.
 //   entities, document_entities, entity_names
@@ -40,8 +44,10 @@
 //     order. Scores are positive and comparable only within one query, as
 //     with BM25, but the two backends may order equally good hits
 //     differently.
-//   - snippets: ts_headline, one fragment of up to 16 words around the best
-//     match with matched words in [brackets] (no "…" at the ends).
+//   - German morphology (search_terms.h) as in SQLite: a word also matches
+//     its lemma terms (lexemes of weight A); phrases and prefixes (":*D")
+//     match surface words only.
+//   - snippets: the same as SQLite's (SearchMorphology::Snippet).
 //   - words: PostgreSQL's default parser also keeps hyphenated compounds
 //     whole besides their parts ("US-Exportkontrollen" is indexed as
 //     us-exportkontrollen, us and exportkontrollen), and host names, e-mail
@@ -73,7 +79,13 @@
 #include "absl/time/time.h"
 #include "libs/store/store.h"
 
+namespace korpus::nlp {
+class SearchLexicon;
+}  // namespace korpus::nlp
+
 namespace korpus::store {
+
+class SearchMorphology;
 
 struct PostgresOptions {
   // The database, as a libpq connection URI
@@ -85,6 +97,10 @@ struct PostgresOptions {
   // How long connecting may take, unless conninfo sets connect_timeout.
   // Default 10 s (libpq rounds to whole seconds, at least 2).
   absl::Duration connect_timeout = absl::Seconds(10);
+  // The German lexicon for lemma and compound matching in Search
+  // (search_terms.h); null: lemmas of the annotations and lower-cased words
+  // only. Shared, read-only.
+  std::shared_ptr<const nlp::SearchLexicon> search_lexicon;
 };
 
 class PostgresStore final : public Store {
@@ -130,6 +146,7 @@ class PostgresStore final : public Store {
   explicit PostgresStore(std::unique_ptr<Pool> pool);
 
   std::unique_ptr<Pool> pool_;
+  std::shared_ptr<const SearchMorphology> morphology_;  // never null after Open
 };
 
 }  // namespace korpus::store

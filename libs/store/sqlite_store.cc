@@ -26,6 +26,7 @@
 #include "libs/store/extraction_rows.h"
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
+#include "libs/store/search_terms.h"
 #include "libs/store/story_rows.h"
 
 namespace korpus::store {
@@ -133,26 +134,40 @@ std::string Fts5String(std::string_view text) {
 // The FTS5 expression of a query tree (ParseQuery). FTS5's NOT is binary
 // ("a NOT b"), which is why the parser only allows NOT beside a term that
 // must match: an AND's NOT children are subtracted from its other children.
-std::string Fts5Expression(const QueryNode& node) {
+// Phrases and prefixes match the surface words (columns title and text); a
+// word matches them or, in column lemmas, one of its lemma terms
+// (SearchMorphology::QueryTerms).
+std::string Fts5Expression(const QueryNode& node, const SearchMorphology& morphology) {
   switch (node.kind) {
-    case QueryNode::Kind::kWord:
-      return node.prefix ? absl::StrCat(Fts5String(node.text), " *") : Fts5String(node.text);
+    case QueryNode::Kind::kWord: {
+      if (node.prefix) return absl::StrCat("{title text} : ", Fts5String(node.text), " *");
+      std::string expression = absl::StrCat("({title text} : ", Fts5String(node.text));
+      for (const std::string& term : morphology.QueryTerms(node.text)) {
+        absl::StrAppend(&expression, " OR lemmas : ", Fts5String(term));
+      }
+      return absl::StrCat(expression, ")");
+    }
     case QueryNode::Kind::kPhrase:
-      return Fts5String(node.text);
+      return absl::StrCat("{title text} : ", Fts5String(node.text));
     case QueryNode::Kind::kOr: {
       std::vector<std::string> parts;
-      for (const QueryNode& child : node.children) parts.push_back(Fts5Expression(child));
+      for (const QueryNode& child : node.children) {
+        parts.push_back(Fts5Expression(child, morphology));
+      }
       return absl::StrCat("(", absl::StrJoin(parts, " OR "), ")");
     }
     case QueryNode::Kind::kAnd: {
       std::vector<std::string> positive;
       for (const QueryNode& child : node.children) {
-        if (child.kind != QueryNode::Kind::kNot) positive.push_back(Fts5Expression(child));
+        if (child.kind != QueryNode::Kind::kNot) {
+          positive.push_back(Fts5Expression(child, morphology));
+        }
       }
       std::string expression = absl::StrCat("(", absl::StrJoin(positive, " AND "), ")");
       for (const QueryNode& child : node.children) {
         if (child.kind == QueryNode::Kind::kNot) {
-          expression = absl::StrCat("(", expression, " NOT ", Fts5Expression(child.children[0]), ")");
+          expression = absl::StrCat("(", expression, " NOT ",
+                                    Fts5Expression(child.children[0], morphology), ")");
         }
       }
       return expression;
@@ -163,7 +178,9 @@ std::string Fts5Expression(const QueryNode& node) {
   return "";
 }
 
-std::string Fts5Match(const ParsedQuery& query) { return Fts5Expression(query.root); }
+std::string Fts5Match(const ParsedQuery& query, const SearchMorphology& morphology) {
+  return Fts5Expression(query.root, morphology);
+}
 
 // " AND EXISTS (...)" for each of `count` entity ids bound as parameters
 // ?first, ?first+1, ...: the document `seq_column` mentions them all.
@@ -658,7 +675,13 @@ struct Migration {
   int version;
   const char* sql;
   absl::Status (*backfill)(SqliteStore::Connection& connection) = nullptr;
+  // Like backfill, for what needs the store's German morphology.
+  absl::Status (*backfill_search)(SqliteStore::Connection& connection,
+                                  const SearchMorphology& morphology) = nullptr;
 };
+
+absl::Status BackfillLemmas(SqliteStore::Connection& connection,
+                            const SearchMorphology& morphology);
 
 constexpr Migration kMigrations[] = {
     {1, R"sql(
@@ -807,9 +830,80 @@ CREATE TABLE story_documents (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX story_documents_by_document ON story_documents (document_seq, story_seq);
 )sql"},
+    // German-aware search (search_terms.h): the lemma terms of each
+    // document, stored with it (documents.lemmas, added by BackfillLemmas)
+    // and indexed in a third column of the full-text index, which is
+    // rebuilt for the documents stored before.
+    {5, R"sql(
+DROP TABLE documents_fts;
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+  title, text, lemmas,
+  content = 'documents', content_rowid = 'seq',
+  tokenize = 'unicode61 remove_diacritics 0'
+);
+)sql",
+     nullptr, &BackfillLemmas},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
+
+// Migration 5: the lemma terms of the documents stored before it, from
+// their stored annotations (or, without, their text), then the full-text
+// index rebuilt from the documents table.
+absl::Status BackfillLemmas(SqliteStore::Connection& connection,
+                            const SearchMorphology& morphology) {
+  {
+    // Added here rather than in the migration's SQL, so that migrating
+    // again from an older version (as a test does) finds it in place.
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement column,
+        connection.Prepare(
+            "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'lemmas'"));
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, column.Step());
+    if (has_row && column.Int64(0) == 0) {
+      KORPUS_RETURN_IF_ERROR(
+          connection.Exec("ALTER TABLE documents ADD COLUMN lemmas TEXT NOT NULL DEFAULT ''"));
+    }
+  }
+  constexpr int kBatch = 256;
+  int64_t after_seq = 0;
+  while (true) {
+    std::vector<std::pair<int64_t, std::string>> batch;
+    {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement select,
+          connection.Prepare("SELECT d.seq, d.title, d.text, a.data FROM documents d "
+                             "LEFT JOIN annotations a ON a.document_seq = d.seq "
+                             "WHERE d.seq > ?1 ORDER BY d.seq LIMIT ?2"));
+      select.BindInt64(1, after_seq);
+      select.BindInt64(2, kBatch);
+      while (true) {
+        KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+        if (!has_row) break;
+        v1::Document document;
+        const int64_t seq = select.Int64(0);
+        document.set_title(std::string(select.Text(1)));
+        document.set_text(std::string(select.Text(2)));
+        if (!select.IsNull(3) &&
+            !internal::MergeBlob(select.Blob(3), *document.mutable_annotations())) {
+          return absl::DataLossError(
+              absl::StrCat("stored annotations of document seq ", seq, " do not parse"));
+        }
+        batch.emplace_back(seq, absl::StrJoin(morphology.IndexTerms(document), " "));
+      }
+    }
+    if (batch.empty()) break;
+    for (const auto& [seq, lemmas] : batch) {
+      KORPUS_ASSIGN_OR_RETURN(
+          Statement update, connection.Prepare("UPDATE documents SET lemmas = ?2 WHERE seq = ?1"));
+      update.BindInt64(1, seq);
+      update.BindText(2, lemmas);
+      KORPUS_RETURN_IF_ERROR(update.Run());
+    }
+    after_seq = batch.back().first;
+  }
+  return connection.Exec("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')");
+}
 
 absl::Status Configure(SqliteStore::Connection& connection, bool in_memory) {
   absl::MutexLock lock(&connection.mu);
@@ -823,7 +917,8 @@ absl::Status Configure(SqliteStore::Connection& connection, bool in_memory) {
   return connection.Exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
 }
 
-absl::Status Migrate(SqliteStore::Connection& connection, const std::string& path) {
+absl::Status Migrate(SqliteStore::Connection& connection, const std::string& path,
+                     const SearchMorphology& morphology) {
   absl::MutexLock lock(&connection.mu);
   KORPUS_ASSIGN_OR_RETURN(int64_t version, connection.PragmaInt("user_version"));
   if (version == kLatestVersion) return absl::OkStatus();
@@ -844,6 +939,9 @@ absl::Status Migrate(SqliteStore::Connection& connection, const std::string& pat
     if (migration.version <= version) continue;
     absl::Status status = connection.Exec(migration.sql);
     if (status.ok() && migration.backfill != nullptr) status = migration.backfill(connection);
+    if (status.ok() && migration.backfill_search != nullptr) {
+      status = migration.backfill_search(connection, morphology);
+    }
     if (!status.ok()) {
       return absl::Status(status.code(), absl::StrCat("migrating '", path, "' to schema version ",
                                                       migration.version, ": ", status.message()));
@@ -872,7 +970,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptio
       Connection::Open(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                        options.busy_timeout));
   KORPUS_RETURN_IF_ERROR(Configure(*writer, in_memory));
-  KORPUS_RETURN_IF_ERROR(Migrate(*writer, options.path));
+  auto morphology = std::make_shared<const SearchMorphology>(options.search_lexicon);
+  KORPUS_RETURN_IF_ERROR(Migrate(*writer, options.path, *morphology));
   std::unique_ptr<ReaderPool> readers;
   if (!in_memory) {
     std::vector<std::unique_ptr<Connection>> connections;
@@ -884,7 +983,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptio
     }
     readers = std::make_unique<ReaderPool>(std::move(connections));
   }
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
+  auto store = std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
+  store->morphology_ = std::move(morphology);
+  return store;
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<ReaderPool> readers)
@@ -897,6 +998,7 @@ absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, Write
   KORPUS_ASSIGN_OR_RETURN(internal::DocumentRow row, internal::PrepareRow(document, mode));
   PutResult result;
   const v1::Document& basic = row.basic;
+  const std::string lemmas = absl::StrJoin(morphology_->IndexTerms(document), " ");
 
   Connection& connection = *writer_;
   absl::MutexLock lock(&connection.mu);
@@ -909,8 +1011,8 @@ absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, Write
         connection.Prepare(
             "INSERT INTO documents (id, title, language, content_hash, source_uri, "
             "published_at_seconds, published_at_nanos, ingested_at_micros, state, state_reason, "
-            "char_count, sentence_count, token_count, metadata, text, paragraphs) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+            "char_count, sentence_count, token_count, metadata, text, paragraphs, lemmas) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
             "ON CONFLICT (id) DO NOTHING"));
     insert.BindText(1, basic.id());
     insert.BindText(2, basic.title());
@@ -932,6 +1034,7 @@ absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, Write
     insert.BindBlob(14, row.metadata_blob);
     insert.BindText(15, document.text());
     insert.BindBlob(16, row.paragraphs_blob);
+    insert.BindText(17, lemmas);
     KORPUS_RETURN_IF_ERROR(insert.Run());
   }
   if (sqlite3_changes(connection.db()) == 0) {
@@ -953,10 +1056,12 @@ absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, Write
   {
     KORPUS_ASSIGN_OR_RETURN(
         Statement index,
-        connection.Prepare("INSERT INTO documents_fts (rowid, title, text) VALUES (?1, ?2, ?3)"));
+        connection.Prepare("INSERT INTO documents_fts (rowid, title, text, lemmas) "
+                           "VALUES (?1, ?2, ?3, ?4)"));
     index.BindInt64(1, seq);
     index.BindText(2, basic.title());
     index.BindText(3, document.text());
+    index.BindText(4, lemmas);
     KORPUS_RETURN_IF_ERROR(index.Run());
   }
   if (row.has_annotations) {
@@ -1065,7 +1170,7 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
   KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
                           internal::EntityFilter(request.entity_ids(),
                                                  "SearchRequest.entity_ids"));
-  const std::string match = Fts5Match(query);
+  const std::string match = Fts5Match(query, *morphology_);
   // Bound to the parsed query, so that "a  b" and "a b" share tokens.
   const std::string binding =
       BindingOf(absl::StrCat("search\nview=", static_cast<int>(view), "\nmatch=", match,
@@ -1095,16 +1200,17 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
   }
   if (offset < response.total_size()) {
     // bm25() is lower for better matches; ties keep ingestion order so that
-    // pages do not overlap. snippet(): column 1 (text), matches in brackets,
-    // about 16 tokens around the best match.
+    // pages do not overlap. A word found in the lemma column alone (an
+    // inflected form, a compound part) weighs half as much as in the text.
+    // The snippet is cut from the text (SearchMorphology::Snippet).
     KORPUS_ASSIGN_OR_RETURN(
         Statement select,
         connection.Prepare(absl::StrCat(
             "SELECT ", internal::Columns(view),
-            ", -bm25(documents_fts), snippet(documents_fts, 1, '[', ']', '…', 16) "
+            ", -bm25(documents_fts, 1.0, 1.0, 0.5), d.text "
             "FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid "
             "WHERE documents_fts MATCH ?1", MentionsAll("d.seq", 4, entity_ids.size()),
-            " ORDER BY bm25(documents_fts), d.seq LIMIT ?2 OFFSET ?3")));
+            " ORDER BY bm25(documents_fts, 1.0, 1.0, 0.5), d.seq LIMIT ?2 OFFSET ?3")));
     select.BindText(1, match);
     select.BindInt64(2, page_size);
     select.BindInt64(3, offset);
@@ -1116,7 +1222,7 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
       v1::SearchHit* hit = response.add_hits();
       KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, view, *hit->mutable_document()));
       hit->set_score(select.Double(score_column));
-      hit->set_snippet(std::string(select.Text(score_column + 1)));
+      hit->set_snippet(morphology_->Snippet(select.Text(score_column + 1), query));
     }
   }
   KORPUS_RETURN_IF_ERROR(transaction.Commit());

@@ -15,11 +15,16 @@
 //                  BASIC reads never touch their overflow pages.
 //   annotations    one row per annotated document: document_seq, model name
 //                  and version (queryable), `data` = serialized v1::Annotations.
-//   documents_fts  FTS5 over documents(title, text), external content (the
-//                  text is not stored twice), tokenize 'unicode61
+//   documents_fts  FTS5 over documents(title, text, lemmas), external content
+//                  (the text is not stored twice), tokenize 'unicode61
 //                  remove_diacritics 0': case-folded whole words split at
 //                  punctuation ("US-Exportkontrollen" -> us, exportkontrollen),
 //                  umlauts kept (Äpfel and Apfel stay different words).
+//                  documents.lemmas (version 5) holds the document's lemma
+//                  terms (SearchMorphology::IndexTerms, space-separated);
+//                  query words match title and text or, through their
+//                  lemmas, that column. Snippets are cut in C++
+//                  (SearchMorphology::Snippet), not by FTS5.
 //   entities, document_entities, entity_names
 //                  the entities of the annotations and their corpus-wide
 //                  figures (libs/store/entity_rows.h), written by Put with
@@ -55,7 +60,13 @@
 #include "absl/time/time.h"
 #include "libs/store/store.h"
 
+namespace korpus::nlp {
+class SearchLexicon;
+}  // namespace korpus::nlp
+
 namespace korpus::store {
+
+class SearchMorphology;
 
 struct SqliteOptions {
   // The database file, created if missing; ":memory:" for a private
@@ -69,6 +80,10 @@ struct SqliteOptions {
   // cache (about 2 MB at most). Ignored for ":memory:". At least 1;
   // default 4.
   int reader_connections = 4;
+  // The German lexicon for lemma and compound matching in Search
+  // (search_terms.h); null: lemmas of the annotations and lower-cased words
+  // only. Shared, read-only.
+  std::shared_ptr<const nlp::SearchLexicon> search_lexicon;
 };
 
 class SqliteStore final : public Store {
@@ -115,6 +130,7 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<Connection> writer_;
   std::unique_ptr<ReaderPool> readers_;  // null for an in-memory database
+  std::shared_ptr<const SearchMorphology> morphology_;  // never null after Open
 };
 
 }  // namespace korpus::store

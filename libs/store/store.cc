@@ -31,13 +31,15 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec,
     }
     absl::StatusOr<std::unique_ptr<SqliteStore>> store =
         SqliteStore::Open(SqliteOptions{.path = std::string(path),
-                                        .reader_connections = options.sqlite_reader_connections});
+                                        .reader_connections = options.sqlite_reader_connections,
+                                        .search_lexicon = options.search_lexicon});
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(*store));
   }
   if (StartsWith(spec, "postgresql://") || StartsWith(spec, "postgres://")) {
     absl::StatusOr<std::unique_ptr<PostgresStore>> store =
-        PostgresStore::Open(PostgresOptions{.conninfo = std::string(spec)});
+        PostgresStore::Open(PostgresOptions{.conninfo = std::string(spec),
+                                            .search_lexicon = options.search_lexicon});
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(*store));
   }

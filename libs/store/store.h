@@ -36,6 +36,10 @@
 #include "korpus/v1/document.pb.h"
 #include "korpus/v1/query.pb.h"
 
+namespace korpus::nlp {
+class SearchLexicon;
+}  // namespace korpus::nlp
+
 namespace korpus::store {
 
 // Most distinct entity ids one List or Search may filter by.
@@ -201,6 +205,9 @@ struct OpenStoreOptions {
   // SQLite: read-only connections serving reads in parallel
   // (SqliteOptions.reader_connections). At least 1; default 4.
   int sqlite_reader_connections = 4;
+  // The German lexicon for lemma and compound matching in Search (see
+  // SqliteOptions.search_lexicon); null: without.
+  std::shared_ptr<const nlp::SearchLexicon> search_lexicon;
 };
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec,
                                                  const OpenStoreOptions& options = {});
