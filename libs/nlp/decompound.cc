@@ -77,20 +77,23 @@ bool IsJunkModifier(std::string_view part) {
 SearchLexicon SearchLexicon::Pack(std::vector<Pending> pending) {
   std::sort(pending.begin(), pending.end(),
             [](const Pending& a, const Pending& b) { return a.form < b.form; });
-  // Merge forms that differ only in case ("Arbeiten", "arbeiten").
-  std::vector<Pending> merged;
-  for (Pending& entry : pending) {
-    if (!merged.empty() && merged.back().form == entry.form) {
-      Pending& into = merged.back();
-      into.flags |= entry.flags;
-      if (into.noun.empty()) into.noun = entry.noun;
-      for (std::string& lemma : entry.lemmas) AddLemma(into.lemmas, std::move(lemma));
+  // Merge forms that differ only in case ("Arbeiten", "arbeiten"), in
+  // place (a second vector would double the peak memory of loading).
+  size_t kept = 0;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (kept > 0 && pending[kept - 1].form == pending[i].form) {
+      Pending& into = pending[kept - 1];
+      into.flags |= pending[i].flags;
+      if (into.noun.empty()) into.noun = pending[i].noun;
+      for (std::string& lemma : pending[i].lemmas) AddLemma(into.lemmas, std::move(lemma));
+      pending[i] = Pending();
     } else {
-      merged.push_back(std::move(entry));
+      if (kept != i) pending[kept] = std::move(pending[i]);
+      ++kept;
     }
   }
-  pending.clear();
-  pending.shrink_to_fit();
+  pending.resize(kept);
+  std::vector<Pending>& merged = pending;
   SearchLexicon lexicon;
   lexicon.data_ = std::make_unique<std::string>();
   std::string& data = *lexicon.data_;
