@@ -140,9 +140,21 @@ void SearchMorphology::AppendParts(std::string_view lemma, std::vector<std::stri
       lemma.find('-') == std::string_view::npos) {
     return;
   }
+  {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = parts_cache_.find(absl::string_view(lemma.data(), lemma.size()));
+    if (it != parts_cache_.end()) {
+      terms.insert(terms.end(), it->second.begin(), it->second.end());
+      return;
+    }
+  }
   std::vector<std::string> parts = decompounder_->Split(lemma);
-  if (parts.size() < 2) return;
-  for (std::string& part : parts) terms.push_back(Term(part));
+  if (parts.size() < 2) parts.clear();
+  for (std::string& part : parts) part = Term(part);
+  terms.insert(terms.end(), parts.begin(), parts.end());
+  absl::MutexLock lock(&cache_mu_);
+  if (parts_cache_.size() >= kMaxCachedWords) parts_cache_.clear();
+  parts_cache_.try_emplace(std::string(lemma), std::move(parts));
 }
 
 void SearchMorphology::AppendTextWordTerms(std::string_view word,

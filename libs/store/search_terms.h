@@ -10,8 +10,8 @@
 //   Query word "Beschränkungen" matches the lemma terms "beschränkungen" and
 //   "beschränkung", so it finds the document.
 //
-// Thread-safety: immutable after construction; every method may run
-// concurrently.
+// Thread-safety: every method may run concurrently (the only mutable state
+// is an internal cache behind a mutex).
 #ifndef KORPUS_LIBS_STORE_SEARCH_TERMS_H_
 #define KORPUS_LIBS_STORE_SEARCH_TERMS_H_
 
@@ -21,6 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "korpus/v1/document.pb.h"
 #include "libs/nlp/decompound.h"
 #include "libs/store/query.h"
@@ -76,6 +79,13 @@ class SearchMorphology {
 
   std::shared_ptr<const nlp::SearchLexicon> lexicon_;
   std::optional<nlp::Decompounder> decompounder_;
+  // AppendParts' results by word: the vocabulary repeats from document to
+  // document, splitting is not cheap (a few microseconds a word). Emptied
+  // when it reaches kMaxCachedWords (a few MB).
+  static constexpr size_t kMaxCachedWords = 50000;
+  mutable absl::Mutex cache_mu_;
+  mutable absl::flat_hash_map<std::string, std::vector<std::string>> parts_cache_
+      ABSL_GUARDED_BY(cache_mu_);
 };
 
 }  // namespace korpus::store
