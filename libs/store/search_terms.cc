@@ -345,7 +345,14 @@ std::string SearchMorphology::Snippet(std::string_view text, const ParsedQuery& 
     }
   }
   const size_t end = std::min(words.size(), start + kSnippetWords);
-  if (start >= end) return std::string(text.substr(0, 200));
+  if (start >= end) {
+    // No words at all: the text's beginning, cut at a code point boundary.
+    size_t cut = std::min<size_t>(text.size(), 200);
+    while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    return std::string(text.substr(0, cut));
+  }
   std::string snippet;
   if (start > 0) snippet += "…";
   size_t at = words[start].begin;

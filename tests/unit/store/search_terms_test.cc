@@ -96,6 +96,10 @@ TEST(SearchMorphologyTest, SnippetsAreCutAroundTheBestWindow) {
   EXPECT_EQ(snippet, "…Wort Wort Wort [Chip] am Ende");
   // No match in the text (the title matched): its beginning.
   EXPECT_EQ(morphology.Snippet("Ein kurzer Text.", *ParseQuery("Titelwort")), "Ein kurzer Text");
+  // No words at all: never a broken UTF-8 sequence.
+  std::string dashes;
+  for (int i = 0; i < 100; ++i) dashes += "–";
+  EXPECT_EQ(morphology.Snippet(dashes, *ParseQuery("Chip")).size(), 198u);
 }
 
 }  // namespace
