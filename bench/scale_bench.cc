@@ -230,7 +230,8 @@ class BackendRun {
     }
     absl::StatusOr<std::unique_ptr<ServiceProcess>> storage = ServiceProcess::Start(
         {.binary = testing::DefaultBuildPaths().storage,
-         .args = {absl::StrCat("--store=", store)},
+         .args = {absl::StrCat("--store=", store),
+                  absl::StrCat("--model_dir=", testing::DefaultBuildPaths().model_dir)},
          .log_path = absl::StrCat(work_dir_, "/storage-", backend_, ".log")});
     if (!storage.ok()) return storage.status();
     StorageClient client(MakeChannel((*storage)->address()));

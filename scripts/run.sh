@@ -57,7 +57,7 @@ start() {
 }
 
 echo "Starting korpus on 127.0.0.1:"
-start storage   services/storage/korpus-storage     "$STORAGE"   --store="sqlite:$RUN_DIR/korpus.db"
+start storage   services/storage/korpus-storage     "$STORAGE"   --store="sqlite:$RUN_DIR/korpus.db" --model_dir=models
 start ingest    services/ingest/korpus-ingest       "$INGEST"
 start annotator services/annotator/korpus-annotator "$ANNOTATOR" --model_dir=models
 start gateway   services/gateway/korpus-gateway     "$GATEWAY" \

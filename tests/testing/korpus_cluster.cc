@@ -24,7 +24,9 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> KorpusCluster::StartStorage(int 
                    .args = {absl::StrCat("--store=", options_.store_spec.empty()
                                                          ? absl::StrCat("sqlite:", options_.work_dir,
                                                                         "/korpus.db")
-                                                         : options_.store_spec)},
+                                                         : options_.store_spec),
+                            // The search lexicon (German morphology in Search).
+                            absl::StrCat("--model_dir=", options_.paths.model_dir)},
                    .log_path = absl::StrCat(options_.work_dir, "/storage.log"),
                    .port = port};
   spec.args.insert(spec.args.end(), options_.storage_args.begin(), options_.storage_args.end());
