@@ -12,6 +12,7 @@
 //
 //   korpus-eval-stories --articles=tests/data/stories/articles.tsv,tests/data/stories/events.tsv
 //   korpus-eval-stories --fit     # fits StoryModel on the document pairs, prints its weights
+//   korpus-eval-stories --articles=tests/data/stories/heldout.tsv  # the held-out set
 //   korpus-eval-stories --show    # the stories found, with each document's signals
 //   korpus-eval-stories --files=seeds/000.txt,seeds/001.txt  # no labels: the decisions only
 //
@@ -47,6 +48,8 @@ ABSL_FLAG(bool, show, false, "Print the stories found with the default options."
 ABSL_FLAG(bool, whole_file_df, false,
           "Weight terms by document frequencies over the whole file (the earlier tool) instead "
           "of over the documents up to and including each one (what storage does).");
+ABSL_FLAG(double, min_probability, korpus::nlp::StoryOptions().min_probability,
+          "StoryOptions::min_probability of the event model.");
 ABSL_FLAG(bool, fit, false, "Fit the StoryModel weights on the document pairs and use them.");
 ABSL_FLAG(double, l2, 0.001, "L2 penalty of --fit.");
 ABSL_FLAG(bool, balance, false,
@@ -357,6 +360,7 @@ absl::Status Run() {
     corpora.push_back(std::move(*corpus));
   }
   StoryOptions options;
+  options.min_probability = absl::GetFlag(FLAGS_min_probability);
   if (absl::GetFlag(FLAGS_fit)) {
     std::vector<Pair> pairs;
     const std::string fit_on = absl::GetFlag(FLAGS_fit_on);
@@ -413,6 +417,17 @@ absl::Status Run() {
       total.Add(Cluster(corpus, {.threshold = threshold}, false, false));
     }
     std::cout << absl::StrFormat("| %.2f | %d | %.2f | %.2f | %.2f |\n", threshold, total.stories,
+                                 total.Precision(), total.Recall(), total.F1());
+  }
+  std::cout << "\nevent model, min_probability sweep (all files):\n"
+            << "| min probability | stories | pair precision | pair recall | pair F1 |\n"
+            << "| --- | --- | --- | --- | --- |\n";
+  for (double p = 0.2; p < 0.801; p += 0.1) {
+    StoryOptions swept = options;
+    swept.min_probability = p;
+    Counts total;
+    for (const Corpus& corpus : corpora) total.Add(Cluster(corpus, swept, true, false));
+    std::cout << absl::StrFormat("| %.1f | %d | %.2f | %.2f | %.2f |\n", p, total.stories,
                                  total.Precision(), total.Recall(), total.F1());
   }
   if (absl::GetFlag(FLAGS_show)) {
