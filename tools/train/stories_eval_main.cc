@@ -32,6 +32,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "libs/ingest/normalizer.h"
 #include "libs/nlp/extract/extract.h"
 #include "libs/nlp/extract/keywords.h"
 #include "libs/nlp/extract/stories.h"
@@ -41,8 +42,8 @@ ABSL_FLAG(std::string, articles,
           "tests/data/stories/articles.tsv,tests/data/stories/events.tsv",
           "Labelled article files, comma-separated (see the file comment).");
 ABSL_FLAG(std::string, files, "",
-          "Unlabelled articles, one per file (first line the title), comma-separated: "
-          "print the clusterer's decisions instead of scores.");
+          "Unlabelled articles, one per file (first line the title), comma-separated, "
+          "normalised as ingest does: print the clusterer's decisions instead of scores.");
 ABSL_FLAG(std::string, models, "models", "Model directory.");
 ABSL_FLAG(bool, show, false, "Print the stories found with the default options.");
 ABSL_FLAG(bool, whole_file_df, false,
@@ -322,18 +323,29 @@ absl::Status Run() {
   if (!analyzer.ok()) return analyzer.status();
 
   if (const std::string files = absl::GetFlag(FLAGS_files); !files.empty()) {
+    // As ingest stores them: normalised, page furniture removed.
+    absl::StatusOr<korpus::ingest::Normalizer> normalizer = korpus::ingest::Normalizer::Create({});
+    if (!normalizer.ok()) return normalizer.status();
     Corpus corpus;
     for (absl::string_view path : absl::StrSplit(files, ',')) {
       std::ifstream in{std::string(path)};
       if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", std::string(path)));
       std::stringstream text;
       text << in.rdbuf();
-      analyzer->Add(corpus, std::string(path), "", text.str(), std::nullopt);
+      korpus::v1::RawArticle article;
+      article.set_content(text.str());
+      article.set_format(korpus::v1::CONTENT_FORMAT_TEXT);
+      absl::StatusOr<korpus::ingest::NormalizedArticle> normalized =
+          normalizer->NormalizeArticle(article);
+      if (!normalized.ok()) return normalized.status();
+      analyzer->Add(corpus, std::string(path), "", normalized->document.text(), std::nullopt);
     }
     std::cout << "content cosine (threshold 0.2):\n";
     Cluster(corpus, {}, false, true);
     std::cout << "event model:\n";
-    Cluster(corpus, {}, true, true);
+    StoryOptions event_options;
+    event_options.min_probability = absl::GetFlag(FLAGS_min_probability);
+    Cluster(corpus, event_options, true, true);
     // Every pair, for the record.
     std::cout << "pairs (document vs earlier document):\n";
     const StoryOptions options;
