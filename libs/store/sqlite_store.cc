@@ -1218,15 +1218,19 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
     // bm25() is lower for better matches; ties keep ingestion order so that
     // pages do not overlap. A word found in the lemma column alone (an
     // inflected form, a compound part) weighs half as much as in the text.
-    // The snippet is cut from the text (SearchMorphology::Snippet).
+    // The snippet is cut from the text (SearchMorphology::Snippet). The
+    // matches are ranked and cut on the full-text index alone; only the
+    // page's rows are joined to `documents` (a join per match cost three
+    // times the CPU for a frequent word: docs/BENCHMARKS.md).
     KORPUS_ASSIGN_OR_RETURN(
         Statement select,
         connection.Prepare(absl::StrCat(
-            "SELECT ", internal::Columns(view),
-            ", -bm25(documents_fts, 1.0, 1.0, 0.5), d.text "
-            "FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid "
-            "WHERE documents_fts MATCH ?1", MentionsAll("d.seq", 4, entity_ids.size()),
-            " ORDER BY bm25(documents_fts, 1.0, 1.0, 0.5), d.seq LIMIT ?2 OFFSET ?3")));
+            "WITH page AS (SELECT documents_fts.rowid AS seq, "
+            "bm25(documents_fts, 1.0, 1.0, 0.5) AS score FROM documents_fts "
+            "WHERE documents_fts MATCH ?1", MentionsAll("documents_fts.rowid", 4, entity_ids.size()),
+            " ORDER BY score, seq LIMIT ?2 OFFSET ?3) "
+            "SELECT ", internal::Columns(view), ", -page.score, d.text "
+            "FROM page JOIN documents d ON d.seq = page.seq ORDER BY page.score, page.seq")));
     select.BindText(1, match);
     select.BindInt64(2, page_size);
     select.BindInt64(3, offset);
