@@ -15,6 +15,7 @@
 //   korpus-eval-stories --articles=tests/data/stories/heldout.tsv  # the held-out set
 //   korpus-eval-stories --show    # the stories found, with each document's signals
 //   korpus-eval-stories --files=seeds/000.txt,seeds/001.txt  # no labels: the decisions only
+//   korpus-eval-stories --cross_validate  # chooses min_probability by leave-one-file-out
 //
 // Run from the repository root.
 #include <algorithm>
@@ -59,6 +60,10 @@ ABSL_FLAG(bool, balance, false,
 ABSL_FLAG(std::string, fit_on, "",
           "With --fit: fit only on these of the --articles files (comma-separated; default all), "
           "to score the others as held-out data.");
+ABSL_FLAG(bool, cross_validate, false,
+          "Leave one --articles file out at a time: fit StoryModel on the others, cluster the "
+          "left-out file at each min_probability; print the pooled pair precision/recall/F1 "
+          "per threshold and the best one (how the default threshold is chosen).");
 
 namespace {
 
@@ -371,6 +376,45 @@ absl::Status Run() {
     if (!corpus.ok()) return corpus.status();
     corpora.push_back(std::move(*corpus));
   }
+  if (absl::GetFlag(FLAGS_cross_validate)) {
+    if (corpora.size() < 2) {
+      return absl::InvalidArgumentError("--cross_validate needs at least two --articles files");
+    }
+    const std::vector<double> thresholds = {0.2, 0.25, 0.3, 0.35, 0.4, 0.45,
+                                            0.5, 0.55, 0.6, 0.65, 0.7};
+    std::vector<Counts> pooled(thresholds.size());
+    for (size_t out = 0; out < corpora.size(); ++out) {
+      std::vector<Pair> pairs;
+      for (size_t k = 0; k < corpora.size(); ++k) {
+        if (k == out) continue;
+        std::vector<Pair> p = Pairs(corpora[k], StoryOptions{});
+        pairs.insert(pairs.end(), p.begin(), p.end());
+      }
+      StoryOptions fold;
+      fold.model = Fit(pairs, absl::GetFlag(FLAGS_l2), absl::GetFlag(FLAGS_balance));
+      std::cout << "without " << corpora[out].name << ": ";
+      PrintModel(fold.model);
+      for (size_t t = 0; t < thresholds.size(); ++t) {
+        fold.min_probability = thresholds[t];
+        pooled[t].Add(Cluster(corpora[out], fold, true, false));
+      }
+    }
+    std::cout << "\nleft-out files pooled:\n"
+              << "| min probability | stories | pair precision | pair recall | pair F1 |\n"
+              << "| --- | --- | --- | --- | --- |\n";
+    size_t best = 0;
+    for (size_t t = 0; t < thresholds.size(); ++t) {
+      // Ties go to the higher threshold (fewer merges of distinct events).
+      if (pooled[t].F1() >= pooled[best].F1()) best = t;
+      std::cout << absl::StrFormat("| %.2f | %d | %.2f | %.2f | %.2f |\n", thresholds[t],
+                                   pooled[t].stories, pooled[t].Precision(), pooled[t].Recall(),
+                                   pooled[t].F1());
+    }
+    std::cout << absl::StrFormat("best min_probability: %.2f (pair F1 %.2f)\n", thresholds[best],
+                                 pooled[best].F1());
+    return absl::OkStatus();
+  }
+
   StoryOptions options;
   options.min_probability = absl::GetFlag(FLAGS_min_probability);
   if (absl::GetFlag(FLAGS_fit)) {
