@@ -30,6 +30,15 @@ int64_t Micros(const google::protobuf::Timestamp& timestamp) {
 
 }  // namespace
 
+v1::Document WithAnnotations(v1::Document stored, const v1::Annotations& annotations) {
+  *stored.mutable_annotations() = annotations;
+  stored.set_state(v1::DOCUMENT_STATE_ANNOTATED);
+  stored.clear_state_reason();
+  stored.set_sentence_count(0);
+  stored.set_token_count(0);
+  return stored;
+}
+
 absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode mode) {
   if (document.id().empty()) return absl::InvalidArgumentError("Document.id is empty");
   if (document.text().empty()) return absl::InvalidArgumentError("Document.text is empty");

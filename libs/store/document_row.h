@@ -53,6 +53,12 @@ struct DocumentRow {
 // or now if unset).
 absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode mode);
 
+// What Store::Annotate writes for the stored document `stored` (read in
+// DOCUMENT_VIEW_TEXT): `stored` with `annotations`, state ANNOTATED, no
+// reason and the counts to be taken from the annotations; written with
+// WriteMode::kImport so that it keeps its ingested_at.
+v1::Document WithAnnotations(v1::Document stored, const v1::Annotations& annotations);
+
 // `view`, or `default_view` for DOCUMENT_VIEW_UNSPECIFIED.
 v1::DocumentView OrDefault(v1::DocumentView view, v1::DocumentView default_view);
 

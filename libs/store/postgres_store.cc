@@ -1129,6 +1129,31 @@ class PostgresStoryTables final : public internal::StoryTables {
 
 }  // namespace
 
+namespace {
+
+// Everything an annotated document adds besides its documents row (with its
+// search vector), inside the caller's write transaction: extraction rows,
+// story, the annotations row and entity rows. Put and Annotate share it.
+absl::Status WriteAnnotations(Connection& connection, int64_t seq, const v1::Document& document,
+                              internal::DocumentRow& row) {
+  KORPUS_RETURN_IF_ERROR(WriteExtractions(connection, seq, document.annotations(), row));
+  PostgresStoryTables stories(connection);
+  KORPUS_RETURN_IF_ERROR(internal::AssignStory(stories, document, seq, row));
+  KORPUS_RETURN_IF_ERROR(
+      connection
+          .Exec("INSERT INTO annotations (document_seq, model_name, model_version, data) "
+                "VALUES ($1, $2, $3, $4)",
+                Params()
+                    .Int(seq)
+                    .Text(document.annotations().model_name())
+                    .Text(document.annotations().model_version())
+                    .Bytes(row.annotations_blob))
+          .status());
+  return WriteEntities(connection, seq, row.entities);
+}
+
+}  // namespace
+
 absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, WriteMode mode) {
   KORPUS_ASSIGN_OR_RETURN(internal::DocumentRow row, internal::PrepareRow(document, mode));
   const v1::Document& basic = row.basic;
@@ -1186,24 +1211,92 @@ absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, Wri
   }
   const int64_t seq = inserted.row(0).Int64(0);
   if (row.has_annotations) {
-    KORPUS_RETURN_IF_ERROR(WriteExtractions(*connection, seq, document.annotations(), row));
-    PostgresStoryTables stories(*connection);
-    KORPUS_RETURN_IF_ERROR(internal::AssignStory(stories, document, seq, row));
-    KORPUS_RETURN_IF_ERROR(
-        connection
-            ->Exec("INSERT INTO annotations (document_seq, model_name, model_version, data) "
-                   "VALUES ($1, $2, $3, $4)",
-                   Params()
-                       .Int(seq)
-                       .Text(document.annotations().model_name())
-                       .Text(document.annotations().model_version())
-                       .Bytes(row.annotations_blob))
-            .status());
+    KORPUS_RETURN_IF_ERROR(WriteAnnotations(*connection, seq, document, row));
   }
-  KORPUS_RETURN_IF_ERROR(WriteEntities(*connection, seq, row.entities));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   result.created = true;
   result.stored_basic = std::move(row.basic);
+  return result;
+}
+
+absl::StatusOr<AnnotateResult> PostgresStore::Annotate(std::string_view id,
+                                                       const v1::Annotations& annotations) {
+  if (id.empty()) return absl::InvalidArgumentError("AnnotateDocumentRequest.id is empty");
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(*connection));
+  KORPUS_RETURN_IF_ERROR(connection->Exec(kWriteLock).status());
+  KORPUS_ASSIGN_OR_RETURN(
+      Result selected,
+      connection->Exec(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_TEXT),
+                                    " FROM documents d WHERE d.id = $1"),
+                       Params().Text(id)));
+  if (selected.rows() == 0) {
+    return absl::NotFoundError(absl::StrCat("no document with id '", std::string(id), "'"));
+  }
+  AnnotateResult result;
+  const int64_t seq = selected.row(0).Int64(0);
+  v1::Document stored;
+  KORPUS_RETURN_IF_ERROR(internal::ReadDocument(selected.row(0), v1::DOCUMENT_VIEW_TEXT, stored));
+  if (stored.state() == v1::DOCUMENT_STATE_ANNOTATED) {
+    // Already annotated (by another writer): nothing to do.
+    KORPUS_RETURN_IF_ERROR(internal::ReadDocument(selected.row(0), v1::DOCUMENT_VIEW_BASIC,
+                                                  result.stored_basic));
+    return result;
+  }
+  const v1::Document document = internal::WithAnnotations(std::move(stored), annotations);
+  KORPUS_ASSIGN_OR_RETURN(internal::DocumentRow row,
+                          internal::PrepareRow(document, WriteMode::kImport));
+  KORPUS_RETURN_IF_ERROR(
+      connection
+          ->Exec("UPDATE documents SET state = $2, state_reason = $3, sentence_count = $4, "
+                 "token_count = $5, search = to_tsvector('simple', title) || "
+                 "to_tsvector('simple', text) || $6::tsvector WHERE seq = $1",
+                 Params()
+                     .Int(seq)
+                     .Int(row.basic.state())
+                     .Text(row.basic.state_reason())
+                     .Int(row.basic.sentence_count())
+                     .Int(row.basic.token_count())
+                     .OwnedText(LemmaTsVector(morphology_->IndexTerms(document))))
+          .status());
+  KORPUS_RETURN_IF_ERROR(WriteAnnotations(*connection, seq, document, row));
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  result.changed = true;
+  result.stored_basic = std::move(row.basic);
+  return result;
+}
+
+absl::StatusOr<AnnotateResult> PostgresStore::MarkFailed(std::string_view id,
+                                                         std::string_view reason) {
+  if (id.empty()) return absl::InvalidArgumentError("MarkDocumentFailedRequest.id is empty");
+  if (reason.empty()) {
+    return absl::InvalidArgumentError("MarkDocumentFailedRequest.reason is empty");
+  }
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(*connection));
+  KORPUS_RETURN_IF_ERROR(connection->Exec(kWriteLock).status());
+  KORPUS_ASSIGN_OR_RETURN(
+      Result updated,
+      connection->Exec("UPDATE documents SET state = $2, state_reason = $3 "
+                       "WHERE id = $1 AND state = $4 RETURNING seq",
+                       Params()
+                           .Text(id)
+                           .Int(v1::DOCUMENT_STATE_FAILED)
+                           .Text(reason)
+                           .Int(v1::DOCUMENT_STATE_PENDING)));
+  AnnotateResult result;
+  result.changed = updated.rows() > 0;
+  KORPUS_ASSIGN_OR_RETURN(
+      Result existing,
+      connection->Exec(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_BASIC),
+                                    " FROM documents d WHERE d.id = $1"),
+                       Params().Text(id)));
+  if (existing.rows() == 0) {
+    return absl::NotFoundError(absl::StrCat("no document with id '", std::string(id), "'"));
+  }
+  KORPUS_RETURN_IF_ERROR(
+      internal::ReadDocument(existing.row(0), v1::DOCUMENT_VIEW_BASIC, result.stored_basic));
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
   return result;
 }
 

@@ -123,6 +123,9 @@ class PostgresStore final : public Store {
   PostgresStore& operator=(const PostgresStore&) = delete;
 
   absl::StatusOr<v1::Document> Get(std::string_view id, v1::DocumentView view) override;
+  absl::StatusOr<AnnotateResult> Annotate(std::string_view id,
+                                          const v1::Annotations& annotations) override;
+  absl::StatusOr<AnnotateResult> MarkFailed(std::string_view id, std::string_view reason) override;
   absl::StatusOr<v1::ListDocumentsResponse> List(const v1::ListDocumentsRequest& request) override;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) override;
   absl::StatusOr<v1::CorpusStats> Stats() override;

@@ -1009,6 +1009,48 @@ SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Rea
 
 SqliteStore::~SqliteStore() = default;
 
+namespace {
+
+// Everything an annotated document adds besides its documents row and its
+// full-text entry, inside the caller's write transaction: extraction rows,
+// story, the annotations row and entity rows. Put and Annotate share it.
+absl::Status WriteAnnotations(SqliteStore::Connection& connection, int64_t seq,
+                              const v1::Document& document, internal::DocumentRow& row) {
+  KORPUS_RETURN_IF_ERROR(WriteExtractions(connection, seq, document.annotations(), row));
+  SqliteStoryTables stories(connection);
+  KORPUS_RETURN_IF_ERROR(internal::AssignStory(stories, document, seq, row));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement annotate,
+        connection.Prepare("INSERT INTO annotations (document_seq, model_name, model_version, "
+                           "data) VALUES (?1, ?2, ?3, ?4)"));
+    annotate.BindInt64(1, seq);
+    annotate.BindText(2, document.annotations().model_name());
+    annotate.BindText(3, document.annotations().model_version());
+    annotate.BindBlob(4, row.annotations_blob);
+    KORPUS_RETURN_IF_ERROR(annotate.Run());
+  }
+  return WriteEntities(connection, seq, row.entities);
+}
+
+// The document `id` in DOCUMENT_VIEW_BASIC, inside the caller's transaction.
+absl::StatusOr<v1::Document> ReadBasic(SqliteStore::Connection& connection, std::string_view id) {
+  KORPUS_ASSIGN_OR_RETURN(
+      Statement select,
+      connection.Prepare(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_BASIC),
+                                      " FROM documents d WHERE d.id = ?1")));
+  select.BindText(1, id);
+  KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+  if (!has_row) {
+    return absl::NotFoundError(absl::StrCat("no document with id '", std::string(id), "'"));
+  }
+  v1::Document document;
+  KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, v1::DOCUMENT_VIEW_BASIC, document));
+  return document;
+}
+
+}  // namespace
+
 absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, WriteMode mode) {
   // Everything that does not need the database is done before taking the lock.
   KORPUS_ASSIGN_OR_RETURN(internal::DocumentRow row, internal::PrepareRow(document, mode));
@@ -1081,23 +1123,118 @@ absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, Write
     KORPUS_RETURN_IF_ERROR(index.Run());
   }
   if (row.has_annotations) {
-    KORPUS_RETURN_IF_ERROR(WriteExtractions(connection, seq, document.annotations(), row));
-    SqliteStoryTables stories(connection);
-    KORPUS_RETURN_IF_ERROR(internal::AssignStory(stories, document, seq, row));
-    KORPUS_ASSIGN_OR_RETURN(
-        Statement annotate,
-        connection.Prepare("INSERT INTO annotations (document_seq, model_name, model_version, "
-                           "data) VALUES (?1, ?2, ?3, ?4)"));
-    annotate.BindInt64(1, seq);
-    annotate.BindText(2, document.annotations().model_name());
-    annotate.BindText(3, document.annotations().model_version());
-    annotate.BindBlob(4, row.annotations_blob);
-    KORPUS_RETURN_IF_ERROR(annotate.Run());
+    KORPUS_RETURN_IF_ERROR(WriteAnnotations(connection, seq, document, row));
   }
-  KORPUS_RETURN_IF_ERROR(WriteEntities(connection, seq, row.entities));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   result.created = true;
   result.stored_basic = std::move(row.basic);
+  return result;
+}
+
+absl::StatusOr<AnnotateResult> SqliteStore::Annotate(std::string_view id,
+                                                     const v1::Annotations& annotations) {
+  if (id.empty()) return absl::InvalidArgumentError("AnnotateDocumentRequest.id is empty");
+  Connection& connection = *writer_;
+  absl::MutexLock lock(&connection.mu);
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction,
+                          Transaction::Begin(connection, "BEGIN IMMEDIATE"));
+  AnnotateResult result;
+  v1::Document stored;
+  int64_t seq = 0;
+  std::string old_lemmas;
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_TEXT),
+                                        ", d.lemmas FROM documents d WHERE d.id = ?1")));
+    select.BindText(1, id);
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+    if (!has_row) {
+      return absl::NotFoundError(absl::StrCat("no document with id '", std::string(id), "'"));
+    }
+    seq = select.Int64(0);
+    KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, v1::DOCUMENT_VIEW_TEXT, stored));
+    old_lemmas = std::string(select.Text(internal::ColumnCount(v1::DOCUMENT_VIEW_TEXT)));
+    if (stored.state() == v1::DOCUMENT_STATE_ANNOTATED) {
+      // Already annotated (by another writer): nothing to do.
+      KORPUS_RETURN_IF_ERROR(
+          internal::ReadDocument(select, v1::DOCUMENT_VIEW_BASIC, result.stored_basic));
+      return result;
+    }
+  }
+  const v1::Document document = internal::WithAnnotations(std::move(stored), annotations);
+  KORPUS_ASSIGN_OR_RETURN(internal::DocumentRow row,
+                          internal::PrepareRow(document, WriteMode::kImport));
+  const std::string lemmas = absl::StrJoin(morphology_->IndexTerms(document), " ");
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement update,
+        connection.Prepare("UPDATE documents SET state = ?2, state_reason = ?3, "
+                           "sentence_count = ?4, token_count = ?5, lemmas = ?6 WHERE seq = ?1"));
+    update.BindInt64(1, seq);
+    update.BindInt64(2, row.basic.state());
+    update.BindText(3, row.basic.state_reason());
+    update.BindInt64(4, row.basic.sentence_count());
+    update.BindInt64(5, row.basic.token_count());
+    update.BindText(6, lemmas);
+    KORPUS_RETURN_IF_ERROR(update.Run());
+  }
+  {
+    // The full-text table keeps no copy of its content: its entry is
+    // removed with the old values, then written with the new lemmas.
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement remove,
+        connection.Prepare("INSERT INTO documents_fts (documents_fts, rowid, title, text, "
+                           "lemmas) VALUES ('delete', ?1, ?2, ?3, ?4)"));
+    remove.BindInt64(1, seq);
+    remove.BindText(2, document.title());
+    remove.BindText(3, document.text());
+    remove.BindText(4, old_lemmas);
+    KORPUS_RETURN_IF_ERROR(remove.Run());
+  }
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement index,
+        connection.Prepare("INSERT INTO documents_fts (rowid, title, text, lemmas) "
+                           "VALUES (?1, ?2, ?3, ?4)"));
+    index.BindInt64(1, seq);
+    index.BindText(2, document.title());
+    index.BindText(3, document.text());
+    index.BindText(4, lemmas);
+    KORPUS_RETURN_IF_ERROR(index.Run());
+  }
+  KORPUS_RETURN_IF_ERROR(WriteAnnotations(connection, seq, document, row));
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  result.changed = true;
+  result.stored_basic = std::move(row.basic);
+  return result;
+}
+
+absl::StatusOr<AnnotateResult> SqliteStore::MarkFailed(std::string_view id,
+                                                       std::string_view reason) {
+  if (id.empty()) return absl::InvalidArgumentError("MarkDocumentFailedRequest.id is empty");
+  if (reason.empty()) {
+    return absl::InvalidArgumentError("MarkDocumentFailedRequest.reason is empty");
+  }
+  Connection& connection = *writer_;
+  absl::MutexLock lock(&connection.mu);
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction,
+                          Transaction::Begin(connection, "BEGIN IMMEDIATE"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement update,
+        connection.Prepare("UPDATE documents SET state = ?2, state_reason = ?3 "
+                           "WHERE id = ?1 AND state = ?4"));
+    update.BindText(1, id);
+    update.BindInt64(2, v1::DOCUMENT_STATE_FAILED);
+    update.BindText(3, reason);
+    update.BindInt64(4, v1::DOCUMENT_STATE_PENDING);
+    KORPUS_RETURN_IF_ERROR(update.Run());
+  }
+  AnnotateResult result;
+  result.changed = sqlite3_changes(connection.db()) > 0;
+  KORPUS_ASSIGN_OR_RETURN(result.stored_basic, ReadBasic(connection, id));
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
   return result;
 }
 

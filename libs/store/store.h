@@ -60,6 +60,15 @@ struct PutResult {
   v1::Document stored_basic;
 };
 
+// What Annotate and MarkFailed did.
+struct AnnotateResult {
+  // True if the document's state changed now; false if it was already
+  // ANNOTATED (or, for MarkFailed, not PENDING) and nothing was written.
+  bool changed = false;
+  // The document as stored afterwards, in DOCUMENT_VIEW_BASIC.
+  v1::Document stored_basic;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -99,6 +108,26 @@ class Store {
   absl::StatusOr<PutResult> Import(const v1::Document& document) {
     return Write(document, WriteMode::kImport);
   }
+
+  // Attaches `annotations` to the stored document `id` that has none yet
+  // (state PENDING or FAILED) and sets its state to ANNOTATED (reason
+  // cleared, zero sentence/token counts taken from the annotations), doing
+  // in one transaction exactly the index work Put does for an annotated
+  // document: entities, quotes, dates, term frequencies and keywords, the
+  // lemma search index and the story assignment. Idempotent: a document
+  // already ANNOTATED is left as it is and changed is false, so that
+  // several writers (gateways, reconcilers) may race on one document.
+  // NOT_FOUND for an unknown id; INVALID_ARGUMENT for an empty id or
+  // annotations Put would refuse (as Put words it).
+  virtual absl::StatusOr<AnnotateResult> Annotate(std::string_view id,
+                                                  const v1::Annotations& annotations) = 0;
+
+  // Marks the PENDING document `id` FAILED with `reason` (an annotator's
+  // permanent refusal), so that no one retries it. A document that is not
+  // PENDING is left as it is and changed is false. NOT_FOUND for an unknown
+  // id; INVALID_ARGUMENT for an empty id or reason.
+  virtual absl::StatusOr<AnnotateResult> MarkFailed(std::string_view id,
+                                                    std::string_view reason) = 0;
 
   // The document with this id in `view`. NOT_FOUND ("no document with id
   // 'x'") if there is none; INVALID_ARGUMENT if `id` is empty.

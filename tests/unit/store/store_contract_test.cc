@@ -208,6 +208,178 @@ TEST_P(StoreContractTest, DuplicatePutWritesNothing) {
   EXPECT_THAT(SearchIds("vertagt"), ElementsAre());
 }
 
+// Annotations as the annotator would attach them later: a lemma that is not
+// a surface word of the text, an entity and a term.
+v1::Annotations LaterAnnotations() {
+  v1::Annotations annotations;
+  annotations.set_model_name("korpus-de");
+  annotations.set_model_version("0.3.0");
+  v1::Token* token = annotations.add_tokens();
+  token->set_begin(0);
+  token->set_end(3);
+  token->set_kind(v1::TOKEN_KIND_WORD);
+  token->set_text("Die");
+  v1::Sentence* sentence = annotations.add_sentences();
+  sentence->set_begin(0);
+  sentence->set_end(3);
+  sentence->set_first_token(0);
+  sentence->set_token_count(1);
+  v1::Word* word = annotations.add_words();
+  word->set_token_index(0);
+  word->set_form("verhandelten");
+  word->set_lemma("verhandeln");
+  word->set_upos(v1::UNIVERSAL_POS_VERB);
+  v1::DocumentEntity* entity = annotations.add_entities();
+  entity->set_entity_id("Q-landtag");
+  entity->set_canonical_name("Landtag");
+  entity->set_type(v1::ENTITY_TYPE_ORGANIZATION);
+  entity->set_salience(0.5);
+  v1::EntityMention* mention = entity->add_mentions();
+  mention->set_begin(0);
+  mention->set_end(1);
+  mention->set_text("Landtag");
+  mention->set_form(v1::MENTION_FORM_NAME);
+  v1::Term* term = annotations.add_terms();
+  term->set_key("landtag");
+  term->set_text("Landtag");
+  term->set_kind(v1::TERM_KIND_LEMMA);
+  term->set_count(2);
+  term->set_begin(0);
+  term->set_end(1);
+  return annotations;
+}
+
+TEST_P(StoreContractTest, AnnotateAttachesAnnotationsToAPendingDocumentOnce) {
+  absl::StatusOr<PutResult> put =
+      store_->Put(MakeDocument("later", "Landtag tagt", "Die Fraktionen verhandelten lange."));
+  ASSERT_TRUE(put.ok()) << put.status();
+  ASSERT_EQ(put->stored_basic.state(), v1::DOCUMENT_STATE_PENDING);
+  EXPECT_THAT(SearchIds("verhandeln"), ElementsAre());
+
+  absl::StatusOr<AnnotateResult> annotated = store_->Annotate("later", LaterAnnotations());
+  ASSERT_TRUE(annotated.ok()) << annotated.status();
+  EXPECT_TRUE(annotated->changed);
+  EXPECT_EQ(annotated->stored_basic.state(), v1::DOCUMENT_STATE_ANNOTATED);
+  EXPECT_EQ(annotated->stored_basic.sentence_count(), 1);
+  EXPECT_EQ(annotated->stored_basic.token_count(), 1);
+  // It keeps its place in ingestion order.
+  EXPECT_TRUE(MessageDifferencer::Equals(annotated->stored_basic.ingested_at(),
+                                         put->stored_basic.ingested_at()));
+
+  absl::StatusOr<v1::Document> got = store_->Get("later");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->state(), v1::DOCUMENT_STATE_ANNOTATED);
+  ASSERT_TRUE(got->has_annotations());
+  EXPECT_EQ(got->annotations().model_version(), "0.3.0");
+  // The index work of Put: keywords, story, lemma search, entities.
+  EXPECT_GT(got->annotations().keywords_size(), 0);
+  EXPECT_FALSE(got->annotations().story_id().empty());
+  EXPECT_THAT(SearchIds("verhandeln"), ElementsAre("later"));
+  EXPECT_THAT(SearchIds("Fraktionen"), ElementsAre("later"));
+  v1::GetEntityRequest entity_request;
+  entity_request.set_entity_id("Q-landtag");
+  absl::StatusOr<v1::Entity> entity = store_->GetEntity(entity_request);
+  ASSERT_TRUE(entity.ok()) << entity.status();
+  EXPECT_EQ(entity->document_count(), 1);
+  absl::StatusOr<v1::CorpusStats> stats = store_->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->document_count(), 1);
+
+  // Again (another gateway's reconciler): nothing changes, and it says so.
+  v1::Annotations other = LaterAnnotations();
+  other.set_model_version("9.9.9");
+  absl::StatusOr<AnnotateResult> again = store_->Annotate("later", other);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->changed);
+  EXPECT_EQ(again->stored_basic.state(), v1::DOCUMENT_STATE_ANNOTATED);
+  got = store_->Get("later");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->annotations().model_version(), "0.3.0");
+  entity = store_->GetEntity(entity_request);
+  ASSERT_TRUE(entity.ok()) << entity.status();
+  EXPECT_EQ(entity->document_count(), 1);
+  EXPECT_THAT(SearchIds("verhandeln"), ElementsAre("later"));
+}
+
+TEST_P(StoreContractTest, AnnotateMatchesPutOfTheAnnotatedDocument) {
+  v1::Document direct = MakeDocument("direkt", "Landtag tagt", "Die Fraktionen verhandelten.");
+  *direct.mutable_annotations() = LaterAnnotations();
+  PutOrDie(direct);
+  PutOrDie(MakeDocument("spaeter", "Landtag tagt", "Die Fraktionen verhandelten."));
+  absl::StatusOr<AnnotateResult> annotated = store_->Annotate("spaeter", LaterAnnotations());
+  ASSERT_TRUE(annotated.ok()) << annotated.status();
+  ASSERT_TRUE(annotated->changed);
+
+  absl::StatusOr<v1::Document> first = store_->Get("direkt");
+  absl::StatusOr<v1::Document> second = store_->Get("spaeter");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  // The same text and terms: the same story, the same keywords.
+  EXPECT_EQ(second->annotations().story_id(), first->annotations().story_id());
+  ASSERT_EQ(second->annotations().keywords_size(), first->annotations().keywords_size());
+  EXPECT_EQ(second->annotations().keywords(0).key(), first->annotations().keywords(0).key());
+  EXPECT_EQ(second->sentence_count(), first->sentence_count());
+  EXPECT_THAT(SearchIds("verhandeln"), UnorderedElementsAre("direkt", "spaeter"));
+  v1::GetEntityRequest entity_request;
+  entity_request.set_entity_id("Q-landtag");
+  absl::StatusOr<v1::Entity> entity = store_->GetEntity(entity_request);
+  ASSERT_TRUE(entity.ok()) << entity.status();
+  EXPECT_EQ(entity->document_count(), 2);
+  absl::StatusOr<v1::CorpusStats> stats = store_->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->document_count(), 2);
+}
+
+TEST_P(StoreContractTest, AnnotateRejectsUnknownIdsAndBadAnnotations) {
+  absl::StatusOr<AnnotateResult> unknown = store_->Annotate("fehlt", LaterAnnotations());
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound) << unknown.status();
+  EXPECT_EQ(store_->Annotate("", LaterAnnotations()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  PutOrDie(MakeDocument("p", "Landtag tagt", "Die Fraktionen verhandelten."));
+  v1::Annotations bad = LaterAnnotations();
+  bad.mutable_entities(0)->set_entity_id("");
+  absl::StatusOr<AnnotateResult> refused = store_->Annotate("p", bad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  // Nothing of it was written.
+  absl::StatusOr<v1::Document> got = store_->Get("p");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->state(), v1::DOCUMENT_STATE_PENDING);
+  EXPECT_FALSE(got->has_annotations());
+}
+
+TEST_P(StoreContractTest, MarkFailedOnlyChangesPendingDocuments) {
+  PutOrDie(MakeDocument("p", "Landtag tagt", "Die Fraktionen verhandelten."));
+  absl::StatusOr<AnnotateResult> failed = store_->MarkFailed("p", "Text zu lang");
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_TRUE(failed->changed);
+  EXPECT_EQ(failed->stored_basic.state(), v1::DOCUMENT_STATE_FAILED);
+  EXPECT_EQ(failed->stored_basic.state_reason(), "Text zu lang");
+  absl::StatusOr<v1::Document> got = store_->Get("p");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->state(), v1::DOCUMENT_STATE_FAILED);
+  EXPECT_EQ(got->state_reason(), "Text zu lang");
+
+  absl::StatusOr<AnnotateResult> again = store_->MarkFailed("p", "anderer Grund");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->changed);
+  EXPECT_EQ(again->stored_basic.state_reason(), "Text zu lang");
+
+  // A failed document may still be annotated (a retry that succeeded);
+  // an annotated one is never marked failed.
+  absl::StatusOr<AnnotateResult> annotated = store_->Annotate("p", LaterAnnotations());
+  ASSERT_TRUE(annotated.ok()) << annotated.status();
+  EXPECT_TRUE(annotated->changed);
+  EXPECT_EQ(annotated->stored_basic.state_reason(), "");
+  absl::StatusOr<AnnotateResult> late = store_->MarkFailed("p", "zu spaet");
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_FALSE(late->changed);
+  EXPECT_EQ(late->stored_basic.state(), v1::DOCUMENT_STATE_ANNOTATED);
+
+  EXPECT_EQ(store_->MarkFailed("fehlt", "Grund").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->MarkFailed("p", "").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_P(StoreContractTest, GetUnknownIdIsNotFound) {
   absl::StatusOr<v1::Document> got = store_->Get("d-gibt-es-nicht");
   EXPECT_EQ(got.status().code(), absl::StatusCode::kNotFound);
