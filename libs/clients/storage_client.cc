@@ -24,6 +24,16 @@ absl::StatusOr<v1::Document> StorageClient::GetDocument(const v1::GetDocumentReq
   return internal::UnaryCall(*stub_, &Stub::GetDocument, request, options, "storage");
 }
 
+absl::StatusOr<v1::AnnotateDocumentResponse> StorageClient::AnnotateDocument(
+    const v1::AnnotateDocumentRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::AnnotateDocument, request, options, "storage");
+}
+
+absl::StatusOr<v1::AnnotateDocumentResponse> StorageClient::MarkDocumentFailed(
+    const v1::MarkDocumentFailedRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::MarkDocumentFailed, request, options, "storage");
+}
+
 absl::StatusOr<v1::ListDocumentsResponse> StorageClient::ListDocuments(
     const v1::ListDocumentsRequest& request, const CallOptions& options) const {
   return internal::UnaryCall(*stub_, &Stub::ListDocuments, request, options, "storage");

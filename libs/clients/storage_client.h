@@ -22,6 +22,10 @@ class StorageClient {
                                                       const CallOptions& options) const;
   absl::StatusOr<v1::Document> GetDocument(const v1::GetDocumentRequest& request,
                                            const CallOptions& options) const;
+  absl::StatusOr<v1::AnnotateDocumentResponse> AnnotateDocument(
+      const v1::AnnotateDocumentRequest& request, const CallOptions& options) const;
+  absl::StatusOr<v1::AnnotateDocumentResponse> MarkDocumentFailed(
+      const v1::MarkDocumentFailedRequest& request, const CallOptions& options) const;
   absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(
       const v1::ListDocumentsRequest& request, const CallOptions& options) const;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request,

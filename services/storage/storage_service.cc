@@ -1,5 +1,7 @@
 #include "services/storage/storage_service.h"
 
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "libs/server/grpc_status.h"
@@ -36,6 +38,40 @@ grpc::Status StorageServiceImpl::PutDocument(grpc::ServerContext* context,
   response->set_created(result->created);
   *response->mutable_document() = std::move(result->stored_basic);
   return grpc::Status::OK;
+}
+
+namespace {
+
+grpc::Status RespondAnnotate(const absl::StatusOr<store::AnnotateResult>& result,
+                             std::string_view what, const std::string& id,
+                             v1::AnnotateDocumentResponse* response) {
+  if (!result.ok()) {
+    const absl::StatusCode code = result.status().code();
+    if (code != absl::StatusCode::kInvalidArgument && code != absl::StatusCode::kNotFound) {
+      spdlog::error("{} document id={} failed: {}", what, id, result.status());
+    }
+    return ToGrpcStatus(result.status());
+  }
+  spdlog::debug("{} document id={} changed={}", what, id, result->changed);
+  response->set_changed(result->changed);
+  *response->mutable_document() = result->stored_basic;
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status StorageServiceImpl::AnnotateDocument(grpc::ServerContext* context,
+                                                  const v1::AnnotateDocumentRequest* request,
+                                                  v1::AnnotateDocumentResponse* response) {
+  return RespondAnnotate(store_.Annotate(request->id(), request->annotations()), "annotating",
+                         request->id(), response);
+}
+
+grpc::Status StorageServiceImpl::MarkDocumentFailed(grpc::ServerContext* context,
+                                                    const v1::MarkDocumentFailedRequest* request,
+                                                    v1::AnnotateDocumentResponse* response) {
+  return RespondAnnotate(store_.MarkFailed(request->id(), request->reason()),
+                         "marking failed", request->id(), response);
 }
 
 grpc::Status StorageServiceImpl::GetDocument(grpc::ServerContext* context,

@@ -49,6 +49,12 @@ class StorageServiceImpl final : public v1::StorageService::Service {
                            v1::ListStoriesResponse* response) override;
   grpc::Status GetStory(grpc::ServerContext* context, const v1::GetStoryRequest* request,
                         v1::Story* response) override;
+  grpc::Status AnnotateDocument(grpc::ServerContext* context,
+                                const v1::AnnotateDocumentRequest* request,
+                                v1::AnnotateDocumentResponse* response) override;
+  grpc::Status MarkDocumentFailed(grpc::ServerContext* context,
+                                  const v1::MarkDocumentFailedRequest* request,
+                                  v1::AnnotateDocumentResponse* response) override;
 
  private:
   store::Store& store_;

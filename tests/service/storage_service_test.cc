@@ -119,5 +119,39 @@ TEST_F(StorageServiceTest, SearchListAndStatsSeeTheDocument) {
   EXPECT_EQ(stats->annotated_count(), 1);
 }
 
+TEST_F(StorageServiceTest, AnnotateDocumentAttachesOnceAndMarkFailedNeedsPending) {
+  v1::Document pending = MakeDocument("d2");
+  const v1::Annotations annotations = pending.annotations();
+  pending.clear_annotations();
+  ASSERT_TRUE(client_->PutDocument(pending, call_).ok());
+
+  v1::AnnotateDocumentRequest request;
+  request.set_id("d2");
+  *request.mutable_annotations() = annotations;
+  absl::StatusOr<v1::AnnotateDocumentResponse> annotated =
+      client_->AnnotateDocument(request, call_);
+  ASSERT_TRUE(annotated.ok()) << annotated.status();
+  EXPECT_TRUE(annotated->changed());
+  EXPECT_EQ(annotated->document().state(), v1::DOCUMENT_STATE_ANNOTATED);
+  absl::StatusOr<v1::AnnotateDocumentResponse> again = client_->AnnotateDocument(request, call_);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->changed());
+
+  v1::MarkDocumentFailedRequest fail;
+  fail.set_id("d2");
+  fail.set_reason("zu spaet");
+  absl::StatusOr<v1::AnnotateDocumentResponse> failed = client_->MarkDocumentFailed(fail, call_);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_FALSE(failed->changed());
+  EXPECT_EQ(failed->document().state(), v1::DOCUMENT_STATE_ANNOTATED);
+
+  request.set_id("fehlt");
+  EXPECT_EQ(client_->AnnotateDocument(request, call_).status().code(),
+            absl::StatusCode::kNotFound);
+  fail.set_id("fehlt");
+  EXPECT_EQ(client_->MarkDocumentFailed(fail, call_).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace korpus
