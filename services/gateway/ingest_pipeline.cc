@@ -102,24 +102,11 @@ absl::StatusOr<v1::IngestResult> IngestPipeline::Ingest(const v1::RawArticle& ar
     return Rejected(index, stored.status(), std::string(stored.status().message()));
   }
 
-  // 3. Annotate. The annotator refuses only texts that are empty or too
-  // large for it, which is again the article's fault.
-  absl::StatusOr<v1::Annotations> annotations = annotator_.Annotate(document, Options(parent));
-  if (!annotations.ok()) {
-    if (IsBackendOutage(annotations.status())) {
-      return DescribeBackendFailure(annotations.status(), "annotator", at.annotator);
-    }
-    return Rejected(index, annotations.status(), std::string(annotations.status().message()));
-  }
-  document.set_state(v1::DOCUMENT_STATE_ANNOTATED);
-  document.set_sentence_count(annotations->sentences_size());
-  document.set_token_count(annotations->tokens_size());
-  *document.mutable_annotations() = std::move(*annotations);
-  result.set_sentence_count(document.sentence_count());
-  result.set_token_count(document.token_count());
-
-  // 4. Store. created == false means another call stored the same id
-  // between our lookup and now; storage kept the first one.
+  // 3. Store the normalised document as PENDING: from here on the article
+  // is durable, and this is the point at which it counts as accepted.
+  // created == false means another call stored the same id between our
+  // lookup and now; storage kept the first one.
+  document.set_state(v1::DOCUMENT_STATE_PENDING);
   absl::StatusOr<v1::PutDocumentResponse> put = storage_.PutDocument(document, Options(parent));
   if (!put.ok()) {
     if (IsBackendOutage(put.status())) {
@@ -128,8 +115,78 @@ absl::StatusOr<v1::IngestResult> IngestPipeline::Ingest(const v1::RawArticle& ar
     spdlog::warn("storage refused id={}: {}", document.id(), put.status());
     return Rejected(index, put.status(), std::string(put.status().message()));
   }
-  result.set_outcome(put->created() ? v1::INGEST_OUTCOME_CREATED : v1::INGEST_OUTCOME_DUPLICATE);
+  if (!put->created()) {
+    result.set_outcome(v1::INGEST_OUTCOME_DUPLICATE);
+    result.set_state(put->document().state());
+    result.set_sentence_count(put->document().sentence_count());
+    result.set_token_count(put->document().token_count());
+    return result;
+  }
+  result.set_outcome(v1::INGEST_OUTCOME_CREATED);
+  result.set_state(v1::DOCUMENT_STATE_PENDING);
+
+  // 4. Annotate and attach (AnnotateAndAttach): an outage leaves the
+  // document PENDING for the reconciler, a refusal marks it FAILED.
+  const AttachOutcome attached = AnnotateAndAttach(document, parent);
+  result.set_state(attached.state);
+  result.set_sentence_count(attached.sentence_count);
+  result.set_token_count(attached.token_count);
+  if (!attached.failure.ok() && attached.state == v1::DOCUMENT_STATE_FAILED) {
+    result.mutable_error()->set_code(static_cast<int>(attached.failure.code()));
+    result.mutable_error()->set_message(std::string(attached.failure.message()));
+  }
   return result;
+}
+
+IngestPipeline::AttachOutcome IngestPipeline::AnnotateAndAttach(
+    const v1::Document& document, const grpc::ServerContextBase* parent) const {
+  const BackendAddresses& at = config_.addresses;
+  AttachOutcome outcome;
+  // The annotator refuses only texts that are empty or too large for it:
+  // the article's fault, for good.
+  absl::StatusOr<v1::Annotations> annotations = annotator_.Annotate(document, Options(parent));
+  absl::Status failure;
+  if (annotations.ok()) {
+    v1::AnnotateDocumentRequest attach;
+    attach.set_id(document.id());
+    *attach.mutable_annotations() = *std::move(annotations);
+    absl::StatusOr<v1::AnnotateDocumentResponse> attached =
+        storage_.AnnotateDocument(attach, Options(parent));
+    if (attached.ok()) {
+      outcome.state = attached->document().state();
+      outcome.sentence_count = attached->document().sentence_count();
+      outcome.token_count = attached->document().token_count();
+      return outcome;
+    }
+    if (IsBackendOutage(attached.status())) {
+      outcome.failure = DescribeBackendFailure(attached.status(), "storage", at.storage);
+      spdlog::warn("document id={} stays pending: {}", document.id(), outcome.failure);
+      return outcome;
+    }
+    // Storage refused the annotations themselves: as permanent as a refusal
+    // by the annotator.
+    failure = attached.status();
+  } else if (IsBackendOutage(annotations.status())) {
+    outcome.failure = DescribeBackendFailure(annotations.status(), "annotator", at.annotator);
+    spdlog::warn("document id={} stays pending: {}", document.id(), outcome.failure);
+    return outcome;
+  } else {
+    failure = annotations.status();
+  }
+  outcome.failure = failure;
+  v1::MarkDocumentFailedRequest mark;
+  mark.set_id(document.id());
+  mark.set_reason(std::string(failure.message()));
+  absl::StatusOr<v1::AnnotateDocumentResponse> marked =
+      storage_.MarkDocumentFailed(mark, Options(parent));
+  if (!marked.ok()) {
+    // Still PENDING: the reconciler will meet the same refusal and mark it.
+    spdlog::warn("marking document id={} failed did not succeed: {}", document.id(),
+                 marked.status());
+    return outcome;
+  }
+  outcome.state = marked->document().state();
+  return outcome;
 }
 
 }  // namespace korpus::gateway

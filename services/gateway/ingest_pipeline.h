@@ -15,6 +15,7 @@
 #ifndef KORPUS_SERVICES_GATEWAY_INGEST_PIPELINE_H_
 #define KORPUS_SERVICES_GATEWAY_INGEST_PIPELINE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -65,18 +66,41 @@ class IngestPipeline {
                  const StorageClient& storage, IngestPipelineConfig config);
 
   // Runs one article through the pipeline; `index` is copied into the
-  // result. Outcomes:
-  //   CREATED    normalised, annotated and stored now;
+  // result. The normalised document is stored PENDING first (the article is
+  // then accepted and durable), then annotated and the annotations attached
+  // (StorageService.AnnotateDocument). Outcomes:
+  //   CREATED    normalised and stored now; `state` says how far it got:
+  //              ANNOTATED, PENDING (the annotator, or storage attaching,
+  //              was down or too slow: the reconciler annotates it later)
+  //              or FAILED (the annotator refused it; `error` says why);
   //   DUPLICATE  a document with the same id was stored already (found
-  //              before annotating, or reported by PutDocument when a
+  //              before storing, or reported by PutDocument when a
   //              concurrent ingest of the same article won the race);
-  //   REJECTED   ingest or the annotator refused the article (or a backend
-  //              failed on it with a non-outage error); `error` carries the
-  //              code and message and nothing was stored.
-  // Returns an error (see IsBackendOutage) only if a backend is down or too
-  // slow; its message names the service (see DescribeBackendFailure).
+  //              `state` is the stored one's;
+  //   REJECTED   ingest refused the article (or storage refused it with a
+  //              non-outage error); `error` carries the code and message and
+  //              nothing was stored.
+  // Returns an error (see IsBackendOutage) only if ingest or storage is down
+  // or too slow before the document is stored; its message names the
+  // service (see DescribeBackendFailure).
   absl::StatusOr<v1::IngestResult> Ingest(const v1::RawArticle& article, int index,
                                           const grpc::ServerContextBase* parent = nullptr) const;
+
+ // What annotating a stored PENDING document came to.
+  struct AttachOutcome {
+    v1::DocumentState state = v1::DOCUMENT_STATE_PENDING;
+    int32_t sentence_count = 0;
+    int32_t token_count = 0;
+    // Why it is not ANNOTATED (OK when it is).
+    absl::Status failure;
+  };
+
+  // Annotates the stored PENDING `document` and attaches the annotations;
+  // on a permanent refusal (of the annotator or of storage) marks it FAILED
+  // with the reason. Never fails: an outage leaves it PENDING. Used by
+  // Ingest and by the reconciler (reconciler.h).
+  AttachOutcome AnnotateAndAttach(const v1::Document& document,
+                                  const grpc::ServerContextBase* parent = nullptr) const;
 
  private:
   CallOptions Options(const grpc::ServerContextBase* parent) const;

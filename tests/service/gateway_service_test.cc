@@ -71,6 +71,7 @@ class FakeAnnotator final : public v1::AnnotatorService::Service {
       last_time_left = absl::FromChrono(context->deadline()) - absl::Now();
     }
     if (block) release.WaitForNotification();
+    if (refuse) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "text too long");
     v1::Annotations& annotations = *response->mutable_annotations();
     annotations.set_model_name("fake");
     int first_token = 0;
@@ -88,6 +89,7 @@ class FakeAnnotator final : public v1::AnnotatorService::Service {
   }
   std::atomic<int> calls{0};
   std::atomic<bool> block{false};
+  std::atomic<bool> refuse{false};
   absl::Notification release;
   std::mutex mutex;
   absl::Duration last_time_left;
@@ -103,6 +105,44 @@ class FakeStorage final : public v1::StorageService::Service {
     const v1::Document& document = request->document();
     response->set_created(documents.emplace(document.id(), document).second);
     *response->mutable_document() = Basic(documents[document.id()]);
+    return grpc::Status::OK;
+  }
+  // Store::Annotate's contract, without the indexes.
+  grpc::Status AnnotateDocument(grpc::ServerContext*, const v1::AnnotateDocumentRequest* request,
+                                v1::AnnotateDocumentResponse* response) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++annotate_calls;
+    auto it = documents.find(request->id());
+    if (it == documents.end()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no document " + request->id());
+    }
+    v1::Document& document = it->second;
+    if (document.state() != v1::DOCUMENT_STATE_ANNOTATED) {
+      *document.mutable_annotations() = request->annotations();
+      document.set_state(v1::DOCUMENT_STATE_ANNOTATED);
+      document.clear_state_reason();
+      document.set_sentence_count(request->annotations().sentences_size());
+      document.set_token_count(request->annotations().tokens_size());
+      response->set_changed(true);
+    }
+    *response->mutable_document() = Basic(document);
+    return grpc::Status::OK;
+  }
+  grpc::Status MarkDocumentFailed(grpc::ServerContext*,
+                                  const v1::MarkDocumentFailedRequest* request,
+                                  v1::AnnotateDocumentResponse* response) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = documents.find(request->id());
+    if (it == documents.end()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no document " + request->id());
+    }
+    v1::Document& document = it->second;
+    if (document.state() == v1::DOCUMENT_STATE_PENDING) {
+      document.set_state(v1::DOCUMENT_STATE_FAILED);
+      document.set_state_reason(request->reason());
+      response->set_changed(true);
+    }
+    *response->mutable_document() = Basic(document);
     return grpc::Status::OK;
   }
   grpc::Status GetDocument(grpc::ServerContext* context, const v1::GetDocumentRequest* request,
@@ -163,6 +203,7 @@ class FakeStorage final : public v1::StorageService::Service {
   std::map<std::string, v1::Document> documents;
   int put_calls = 0;
   int get_calls = 0;
+  int annotate_calls = 0;
   v1::DocumentView last_view = v1::DOCUMENT_VIEW_UNSPECIFIED;
   absl::Duration last_get_time_left;
   std::string last_get_request_id;
@@ -259,6 +300,7 @@ TEST_F(GatewayServiceTest, AcceptedArticleIsCreatedThenDuplicate) {
   ASSERT_EQ(first->results_size(), 1);
   const v1::IngestResult& created = first->results(0);
   EXPECT_EQ(created.outcome(), v1::INGEST_OUTCOME_CREATED);
+  EXPECT_EQ(created.state(), v1::DOCUMENT_STATE_ANNOTATED);
   EXPECT_EQ(created.index(), 0);
   EXPECT_FALSE(created.document_id().empty());
   EXPECT_EQ(created.title(), "Köln plant neuen Radweg");
@@ -407,16 +449,54 @@ TEST_F(GatewayServiceTest, StreamEndsWithUnavailableAfterTheResultsSent) {
   EXPECT_EQ(results[0].outcome(), v1::INGEST_OUTCOME_REJECTED);
 }
 
-TEST_F(GatewayServiceTest, SlowBackendFailsTheCallWithDeadlineExceeded) {
+TEST_F(GatewayServiceTest, SlowAnnotatorLeavesTheStoredArticlePending) {
   config_.pipeline.backend_timeout = absl::Milliseconds(200);
   StartGateway();
   annotator_.block = true;
   absl::StatusOr<v1::IngestDocumentsResponse> response =
       client_->IngestDocuments(Batch({kRadweg}), Options());
   annotator_.release.Notify();
-  EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded) << response.status();
+  // Accepted means durable: stored, waiting for the annotator.
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->results_size(), 1);
+  EXPECT_EQ(response->results(0).outcome(), v1::INGEST_OUTCOME_CREATED);
+  EXPECT_EQ(response->results(0).state(), v1::DOCUMENT_STATE_PENDING);
   std::lock_guard<std::mutex> lock(storage_.mutex);
-  EXPECT_EQ(storage_.put_calls, 0);
+  EXPECT_EQ(storage_.put_calls, 1);
+  EXPECT_EQ(storage_.annotate_calls, 0);
+  ASSERT_EQ(storage_.documents.count(response->results(0).document_id()), 1u);
+  EXPECT_EQ(storage_.documents[response->results(0).document_id()].state(),
+            v1::DOCUMENT_STATE_PENDING);
+}
+
+TEST_F(GatewayServiceTest, AnnotatorRefusalStoresTheArticleFailedWithTheReason) {
+  annotator_.refuse = true;
+  absl::StatusOr<v1::IngestDocumentsResponse> response =
+      client_->IngestDocuments(Batch({kRadweg}), Options());
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->results_size(), 1);
+  const v1::IngestResult& result = response->results(0);
+  EXPECT_EQ(result.outcome(), v1::INGEST_OUTCOME_CREATED);
+  EXPECT_EQ(result.state(), v1::DOCUMENT_STATE_FAILED);
+  EXPECT_EQ(result.error().code(), 3);
+  EXPECT_NE(result.error().message().find("text too long"), std::string::npos);
+  std::lock_guard<std::mutex> lock(storage_.mutex);
+  const v1::Document& stored = storage_.documents[result.document_id()];
+  EXPECT_EQ(stored.state(), v1::DOCUMENT_STATE_FAILED);
+  EXPECT_NE(stored.state_reason().find("text too long"), std::string::npos);
+}
+
+TEST_F(GatewayServiceTest, AnnotatorDownLeavesTheStoredArticlePending) {
+  annotator_server_->Shutdown(absl::ZeroDuration());
+  absl::StatusOr<v1::IngestDocumentsResponse> response =
+      client_->IngestDocuments(Batch({kRadweg, kBaustelle}), Options());
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->results_size(), 2);
+  for (const v1::IngestResult& result : response->results()) {
+    EXPECT_EQ(result.outcome(), v1::INGEST_OUTCOME_CREATED);
+    EXPECT_EQ(result.state(), v1::DOCUMENT_STATE_PENDING);
+  }
+  EXPECT_EQ(response->created_count(), 2);
 }
 
 TEST_F(GatewayServiceTest, IncomingDeadlineBoundsBackendCalls) {
