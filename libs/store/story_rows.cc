@@ -1,6 +1,8 @@
 #include "libs/store/story_rows.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -8,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "libs/nlp/unicode_util.h"
@@ -206,6 +209,72 @@ absl::StatusOr<nlp::Story> ParseStoryState(std::string_view blob, std::string_vi
   return story;
 }
 
+namespace {
+
+// Parsed candidate stories, shared by every store of the process. A Put
+// compares its document with up to kMaxStoryCandidates stories, and parsing
+// their stored states each time (hash maps of terms, signatures) was most of
+// a Put's CPU. The parsed story is a pure function of the stored bytes, so
+// an entry is used only when the row's state is byte for byte the one it
+// was parsed from: a story updated since, a rolled-back update or another
+// store's story of the same id simply miss. At most kMaxEntries entries;
+// the least recently used go first.
+class ParsedStoryCache {
+ public:
+  static ParsedStoryCache& Instance() {
+    static ParsedStoryCache* cache = new ParsedStoryCache();
+    return *cache;
+  }
+
+  absl::StatusOr<std::shared_ptr<const nlp::Story>> Get(const StoryTables::Candidate& candidate) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = entries_.find(candidate.story_id);
+      if (it != entries_.end() && it->second.state == candidate.state) {
+        it->second.last_used = ++clock_;
+        return it->second.story;
+      }
+    }
+    // Parsed outside the lock: parsing is the expensive part.
+    KORPUS_ASSIGN_OR_RETURN(nlp::Story story, ParseStoryState(candidate.state, candidate.story_id));
+    auto parsed = std::make_shared<const nlp::Story>(std::move(story));
+    absl::MutexLock lock(&mu_);
+    Entry& entry = entries_[candidate.story_id];
+    entry.state = candidate.state;
+    entry.story = parsed;
+    entry.last_used = ++clock_;
+    if (entries_.size() > kMaxEntries) EvictOldest();
+    return parsed;
+  }
+
+ private:
+  // Twice the candidates of one Put: the candidates of the next Put are
+  // mostly the same stories.
+  static constexpr size_t kMaxEntries = 2 * kMaxStoryCandidates;
+
+  struct Entry {
+    std::string state;
+    std::shared_ptr<const nlp::Story> story;
+    uint64_t last_used = 0;
+  };
+
+  // Keeps the newer half.
+  void EvictOldest() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    std::vector<uint64_t> uses;
+    uses.reserve(entries_.size());
+    for (const auto& [id, entry] : entries_) uses.push_back(entry.last_used);
+    std::nth_element(uses.begin(), uses.begin() + uses.size() / 2, uses.end());
+    const uint64_t cutoff = uses[uses.size() / 2];
+    absl::erase_if(entries_, [cutoff](const auto& item) { return item.second.last_used < cutoff; });
+  }
+
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
+  uint64_t clock_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace
+
 absl::Status AssignStory(StoryTables& tables, const v1::Document& document, int64_t document_seq,
                          DocumentRow& row) {
   if (!row.has_annotations) return absl::OkStatus();
@@ -239,21 +308,24 @@ absl::Status AssignStory(StoryTables& tables, const v1::Document& document, int6
             [](const StoryTables::Candidate& a, const StoryTables::Candidate& b) {
               return a.seq < b.seq;
             });
-  std::vector<nlp::Story> stories;
+  std::vector<std::shared_ptr<const nlp::Story>> stories;
+  std::vector<const nlp::Story*> compared;
   stories.reserve(candidates.size());
+  compared.reserve(candidates.size());
   for (const StoryTables::Candidate& candidate : candidates) {
-    KORPUS_ASSIGN_OR_RETURN(nlp::Story story,
-                            ParseStoryState(candidate.state, candidate.story_id));
-    // AddToStory counts document_ids; the state does not keep them.
-    story.document_ids.resize(candidate.document_count);
+    KORPUS_ASSIGN_OR_RETURN(std::shared_ptr<const nlp::Story> story,
+                            ParsedStoryCache::Instance().Get(candidate));
+    compared.push_back(story.get());
     stories.push_back(std::move(story));
   }
-  const nlp::StoryClusterer::Decision decision = clusterer.Assign(features, stories);
+  const nlp::StoryClusterer::Decision decision = clusterer.Assign(features, compared);
 
   std::string story_id;
   if (decision.story >= 0) {
     const StoryTables::Candidate& candidate = candidates[decision.story];
-    nlp::Story& story = stories[decision.story];
+    nlp::Story story = *stories[decision.story];
+    // AddToStory counts document_ids; the state does not keep them.
+    story.document_ids.resize(candidate.document_count);
     nlp::AddToStory(story, document.id(), features, clusterer.options());
     const StoryRow story_row = RowOf(story);
     KORPUS_RETURN_IF_ERROR(tables.UpdateStory(candidate.seq, story_row));

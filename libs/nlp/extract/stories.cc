@@ -384,10 +384,18 @@ bool StoryClusterer::InWindow(const StoryFeatures& document, const Story& story)
 
 StoryClusterer::Decision StoryClusterer::Assign(const StoryFeatures& document,
                                                 const std::vector<Story>& candidates) const {
+  std::vector<const Story*> pointers;
+  pointers.reserve(candidates.size());
+  for (const Story& story : candidates) pointers.push_back(&story);
+  return Assign(document, pointers);
+}
+
+StoryClusterer::Decision StoryClusterer::Assign(const StoryFeatures& document,
+                                                const std::vector<const Story*>& candidates) const {
   Decision best;
   for (size_t k = 0; k < candidates.size(); ++k) {
-    if (!InWindow(document, candidates[k])) continue;
-    const StorySignals signals = CompareToStory(document, candidates[k]);
+    if (!InWindow(document, *candidates[k])) continue;
+    const StorySignals signals = CompareToStory(document, *candidates[k]);
     const double p = options_.model.Probability(signals);
     if (p > best.similarity) {
       best.similarity = p;

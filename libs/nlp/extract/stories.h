@@ -263,6 +263,9 @@ class StoryClusterer {
   // probability is at least StoryOptions::min_probability. similarity is
   // that probability. Ties go to the earlier candidate.
   Decision Assign(const StoryFeatures& document, const std::vector<Story>& candidates) const;
+  // The same over stories held elsewhere (none null), e.g. in a cache.
+  Decision Assign(const StoryFeatures& document,
+                  const std::vector<const Story*>& candidates) const;
 
   // Whether `document` falls in the story's time window (true when either
   // time is unknown).
