@@ -39,6 +39,17 @@ v1::Document WithAnnotations(v1::Document stored, const v1::Annotations& annotat
   return stored;
 }
 
+absl::Status ValidateStateFilter(v1::DocumentState state) {
+  if (v1::DocumentState_IsValid(state)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("ListDocumentsRequest.state has unknown value ", static_cast<int>(state)));
+}
+
+std::string StateFilterBinding(v1::DocumentState state) {
+  return state == v1::DOCUMENT_STATE_UNSPECIFIED ? ""
+                                                  : absl::StrCat("\nstate=", static_cast<int>(state));
+}
+
 absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode mode) {
   if (document.id().empty()) return absl::InvalidArgumentError("Document.id is empty");
   if (document.text().empty()) return absl::InvalidArgumentError("Document.text is empty");

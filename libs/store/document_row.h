@@ -59,6 +59,11 @@ absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode m
 // WriteMode::kImport so that it keeps its ingested_at.
 v1::Document WithAnnotations(v1::Document stored, const v1::Annotations& annotations);
 
+// INVALID_ARGUMENT ("ListDocumentsRequest.state ...") for an unknown state.
+absl::Status ValidateStateFilter(v1::DocumentState state);
+// What a state filter adds to a page token's binding ("" for none).
+std::string StateFilterBinding(v1::DocumentState state);
+
 // `view`, or `default_view` for DOCUMENT_VIEW_UNSPECIFIED.
 v1::DocumentView OrDefault(v1::DocumentView view, v1::DocumentView default_view);
 

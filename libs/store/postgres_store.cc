@@ -1328,8 +1328,10 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
   KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
                           internal::EntityFilter(request.entity_ids(),
                                                  "ListDocumentsRequest.entity_ids"));
+  KORPUS_RETURN_IF_ERROR(internal::ValidateStateFilter(request.state()));
   const std::string binding = BindingOf(absl::StrCat(
-      "list\nview=", static_cast<int>(view), internal::EntityFilterBinding(entity_ids)));
+      "list\nview=", static_cast<int>(view), internal::EntityFilterBinding(entity_ids),
+      internal::StateFilterBinding(request.state())));
   int64_t after_seq = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(after_seq, DecodePageToken(request.page_token(), binding,
@@ -1338,7 +1340,7 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
   KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
   // One more than the page, to learn whether another page follows.
   Params params;
-  params.Int(after_seq).Int(page_size + 1);
+  params.Int(after_seq).Int(page_size + 1).Int(request.state());
   for (const std::string& id : entity_ids) params.Text(id);
   // With entities, the walk goes along the first entity's index entries
   // (entity_id, document_seq), already in ingestion order, and checks the
@@ -1348,11 +1350,13 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
       connection->Exec(
           entity_ids.empty()
               ? absl::StrCat("SELECT ", internal::Columns(view),
-                             " FROM documents d WHERE d.seq > $1 ORDER BY d.seq LIMIT $2")
+                             " FROM documents d WHERE d.seq > $1 "
+                             "AND ($3 = 0 OR d.state = $3) ORDER BY d.seq LIMIT $2")
               : absl::StrCat("SELECT ", internal::Columns(view),
                              " FROM document_entities f JOIN documents d ON d.seq = f.document_seq "
-                             "WHERE f.entity_id = $3 AND f.document_seq > $1",
-                             MentionsAll("d.seq", 4, entity_ids.size() - 1),
+                             "WHERE f.entity_id = $4 AND f.document_seq > $1 "
+                             "AND ($3 = 0 OR d.state = $3)",
+                             MentionsAll("d.seq", 5, entity_ids.size() - 1),
                              " ORDER BY f.document_seq LIMIT $2"),
           params));
   v1::ListDocumentsResponse response;

@@ -1268,8 +1268,10 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
   KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
                           internal::EntityFilter(request.entity_ids(),
                                                  "ListDocumentsRequest.entity_ids"));
+  KORPUS_RETURN_IF_ERROR(internal::ValidateStateFilter(request.state()));
   const std::string binding = BindingOf(absl::StrCat(
-      "list\nview=", static_cast<int>(view), internal::EntityFilterBinding(entity_ids)));
+      "list\nview=", static_cast<int>(view), internal::EntityFilterBinding(entity_ids),
+      internal::StateFilterBinding(request.state())));
   int64_t after_seq = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(after_seq, DecodePageToken(request.page_token(), binding,
@@ -1288,17 +1290,20 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
       connection.Prepare(
           entity_ids.empty()
               ? absl::StrCat("SELECT ", internal::Columns(view),
-                             " FROM documents d WHERE d.seq > ?1 ORDER BY d.seq LIMIT ?2")
+                             " FROM documents d WHERE d.seq > ?1 AND (?3 = 0 OR d.state = ?3) "
+                             "ORDER BY d.seq LIMIT ?2")
               : absl::StrCat("SELECT ", internal::Columns(view),
                              " FROM document_entities f CROSS JOIN documents d "
                              "ON d.seq = f.document_seq "
-                             "WHERE f.entity_id = ?3 AND f.document_seq > ?1",
-                             MentionsAll("d.seq", 4, entity_ids.size() - 1),
+                             "WHERE f.entity_id = ?4 AND f.document_seq > ?1 "
+                             "AND (?3 = 0 OR d.state = ?3)",
+                             MentionsAll("d.seq", 5, entity_ids.size() - 1),
                              " ORDER BY f.document_seq LIMIT ?2")));
   select.BindInt64(1, after_seq);
   // One more than the page, to learn whether another page follows.
   select.BindInt64(2, page_size + 1);
-  for (size_t i = 0; i < entity_ids.size(); ++i) select.BindText(3 + i, entity_ids[i]);
+  select.BindInt64(3, request.state());
+  for (size_t i = 0; i < entity_ids.size(); ++i) select.BindText(4 + i, entity_ids[i]);
   int64_t last_seq = after_seq;
   while (true) {
     KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());

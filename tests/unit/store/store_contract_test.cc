@@ -380,6 +380,55 @@ TEST_P(StoreContractTest, MarkFailedOnlyChangesPendingDocuments) {
   EXPECT_EQ(store_->MarkFailed("p", "").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_P(StoreContractTest, ListFiltersByStateOldestFirst) {
+  for (int i = 0; i < 5; ++i) {
+    PutOrDie(MakeDocument(absl::StrCat("s", i), "Landtag tagt", "Die Fraktionen verhandelten."));
+  }
+  ASSERT_TRUE(store_->Annotate("s1", LaterAnnotations()).ok());
+  ASSERT_TRUE(store_->MarkFailed("s3", "zu lang").ok());
+
+  v1::ListDocumentsRequest request;
+  request.set_state(v1::DOCUMENT_STATE_PENDING);
+  request.set_page_size(2);
+  std::vector<std::string> pending;
+  while (true) {
+    absl::StatusOr<v1::ListDocumentsResponse> page = store_->List(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const v1::Document& document : page->documents()) {
+      EXPECT_EQ(document.state(), v1::DOCUMENT_STATE_PENDING);
+      pending.push_back(document.id());
+    }
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  EXPECT_THAT(pending, ElementsAre("s0", "s2", "s4"));
+
+  // A token is bound to its state filter.
+  v1::ListDocumentsRequest other;
+  other.set_page_size(2);
+  absl::StatusOr<v1::ListDocumentsResponse> first = store_->List(other);
+  ASSERT_TRUE(first.ok()) << first.status();
+  other.set_page_token(first->next_page_token());
+  other.set_state(v1::DOCUMENT_STATE_PENDING);
+  EXPECT_EQ(store_->List(other).status().code(), absl::StatusCode::kInvalidArgument);
+
+  v1::ListDocumentsRequest with_entity;
+  with_entity.set_state(v1::DOCUMENT_STATE_ANNOTATED);
+  with_entity.add_entity_ids("Q-landtag");
+  absl::StatusOr<v1::ListDocumentsResponse> annotated = store_->List(with_entity);
+  ASSERT_TRUE(annotated.ok()) << annotated.status();
+  ASSERT_EQ(annotated->documents_size(), 1);
+  EXPECT_EQ(annotated->documents(0).id(), "s1");
+  with_entity.set_state(v1::DOCUMENT_STATE_PENDING);
+  annotated = store_->List(with_entity);
+  ASSERT_TRUE(annotated.ok()) << annotated.status();
+  EXPECT_EQ(annotated->documents_size(), 0);
+
+  v1::ListDocumentsRequest bad;
+  bad.set_state(static_cast<v1::DocumentState>(42));
+  EXPECT_EQ(store_->List(bad).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_P(StoreContractTest, GetUnknownIdIsNotFound) {
   absl::StatusOr<v1::Document> got = store_->Get("d-gibt-es-nicht");
   EXPECT_EQ(got.status().code(), absl::StatusCode::kNotFound);
