@@ -15,6 +15,8 @@
 #include "libs/server/server.h"
 #include "libs/server/tls.h"
 #include "services/gateway/gateway_service.h"
+#include "services/gateway/ingest_pipeline.h"
+#include "services/gateway/reconciler.h"
 
 ABSL_FLAG(std::string, ingest_address, "127.0.0.1:50052",
           "gRPC target of korpus-ingest (env KORPUS_INGEST_ADDRESS).");
@@ -42,6 +44,16 @@ ABSL_FLAG(bool, auth_protect_health_and_reflection, false,
           "With tokens configured, require a token (of any role) for health checks and server "
           "reflection as well; by default they stay open, for probes and grpcurl "
           "(env KORPUS_AUTH_PROTECT_HEALTH_AND_REFLECTION).");
+ABSL_FLAG(absl::Duration, reconcile_interval, absl::Seconds(5),
+          "How often the reconciler annotates the stored documents still PENDING (the "
+          "annotator was down when they were ingested); 0 turns it off (env "
+          "KORPUS_RECONCILE_INTERVAL).");
+ABSL_FLAG(absl::Duration, reconcile_max_backoff, absl::Minutes(1),
+          "Longest wait between reconciler passes while the annotator or storage is down; "
+          "the wait doubles from --reconcile_interval (env KORPUS_RECONCILE_MAX_BACKOFF).");
+ABSL_FLAG(absl::Duration, reconcile_min_age, absl::Seconds(30),
+          "The reconciler leaves PENDING documents younger than this to the ingest call "
+          "still annotating them (env KORPUS_RECONCILE_MIN_AGE).");
 
 int main(int argc, char** argv) {
   korpus::InitProcess(argc, argv,
@@ -97,6 +109,19 @@ int main(int argc, char** argv) {
       korpus::MakeChannel(config.pipeline.addresses.storage, channel_options));
   korpus::gateway::CorpusServiceImpl service(ingest, annotator, storage, config);
 
-  return korpus::ServeUntilSignalled(
+  // The reconciler (reconciler.h) annotates what an annotator outage left
+  // PENDING; it stops after the server, on SIGTERM.
+  const korpus::gateway::IngestPipeline pipeline(ingest, annotator, storage, config.pipeline);
+  korpus::gateway::Reconciler reconciler(
+      storage, pipeline,
+      {.interval = absl::GetFlag(FLAGS_reconcile_interval),
+       .max_backoff = absl::GetFlag(FLAGS_reconcile_max_backoff),
+       .min_age = absl::GetFlag(FLAGS_reconcile_min_age),
+       .backend_timeout = config.pipeline.backend_timeout});
+  if (absl::GetFlag(FLAGS_reconcile_interval) > absl::ZeroDuration()) reconciler.Start();
+
+  const int exit_code = korpus::ServeUntilSignalled(
       server_options, {{&service, korpus::v1::CorpusService::service_full_name()}});
+  reconciler.Stop();
+  return exit_code;
 }

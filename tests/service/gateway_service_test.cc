@@ -25,12 +25,16 @@
 #include "libs/clients/corpus_client.h"
 #include "libs/server/server.h"
 #include "services/gateway/gateway_service.h"
+#include "services/gateway/reconciler.h"
 
 namespace korpus {
 namespace {
 
 using gateway::CorpusServiceImpl;
 using gateway::GatewayConfig;
+using gateway::IngestPipeline;
+using gateway::ReconcileStats;
+using gateway::Reconciler;
 
 // Accepts any non-empty content; refuses empty content (INVALID_ARGUMENT)
 // and content over 2000 bytes (RESOURCE_EXHAUSTED). The id is a hash of
@@ -167,7 +171,14 @@ class FakeStorage final : public v1::StorageService::Service {
     if (request->page_size() > 1000) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "page_size over 1000");
     }
-    for (const auto& [id, document] : documents) *response->add_documents() = Basic(document);
+    for (const auto& [id, document] : documents) {
+      if (request->state() != v1::DOCUMENT_STATE_UNSPECIFIED && document.state() != request->state()) {
+        continue;
+      }
+      v1::Document& listed = *response->add_documents();
+      listed = Basic(document);
+      if (request->view() == v1::DOCUMENT_VIEW_TEXT) listed.set_text(document.text());
+    }
     return grpc::Status::OK;
   }
   grpc::Status Search(grpc::ServerContext*, const v1::SearchRequest* request,
@@ -484,6 +495,75 @@ TEST_F(GatewayServiceTest, AnnotatorRefusalStoresTheArticleFailedWithTheReason) 
   const v1::Document& stored = storage_.documents[result.document_id()];
   EXPECT_EQ(stored.state(), v1::DOCUMENT_STATE_FAILED);
   EXPECT_NE(stored.state_reason().find("text too long"), std::string::npos);
+}
+
+TEST_F(GatewayServiceTest, ReconcilerAnnotatesWhatAnOutageLeftPendingOnce) {
+  config_.pipeline.backend_timeout = absl::Milliseconds(200);
+  StartGateway();
+  annotator_.block = true;
+  absl::StatusOr<v1::IngestDocumentsResponse> response =
+      client_->IngestDocuments(Batch({kRadweg}), Options());
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->results(0).state(), v1::DOCUMENT_STATE_PENDING);
+  const std::string id = response->results(0).document_id();
+  annotator_.block = false;
+  annotator_.release.Notify();
+
+  const IngestPipeline pipeline(*ingest_client_, *annotator_client_, *storage_client_,
+                                config_.pipeline);
+  Reconciler reconciler(*storage_client_, pipeline,
+                        {.interval = absl::Milliseconds(10), .min_age = absl::ZeroDuration()});
+  absl::StatusOr<ReconcileStats> pass = reconciler.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->annotated, 1);
+  {
+    std::lock_guard<std::mutex> lock(storage_.mutex);
+    EXPECT_EQ(storage_.documents[id].state(), v1::DOCUMENT_STATE_ANNOTATED);
+    EXPECT_EQ(storage_.documents[id].token_count(), 20);
+  }
+  pass = reconciler.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->annotated, 0);
+
+  annotator_server_->Shutdown(absl::ZeroDuration());
+  response = client_->IngestDocuments(Batch({kBaustelle}), Options());
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->results(0).state(), v1::DOCUMENT_STATE_PENDING);
+  // A pass during the outage stops at the first document and says why.
+  pass = reconciler.RunOnce();
+  EXPECT_EQ(pass.status().code(), absl::StatusCode::kUnavailable) << pass.status();
+  EXPECT_NE(pass.status().message().find("annotator"), std::string::npos) << pass.status();
+}
+
+TEST_F(GatewayServiceTest, ReconcilerLoopAnnotatesInTheBackgroundAndStops) {
+  annotator_.refuse = false;
+  {
+    std::lock_guard<std::mutex> lock(storage_.mutex);
+    v1::Document pending;
+    pending.set_id("d-pending");
+    pending.set_text(kBaustelle);
+    pending.set_state(v1::DOCUMENT_STATE_PENDING);
+    storage_.documents[pending.id()] = pending;
+  }
+  const IngestPipeline pipeline(*ingest_client_, *annotator_client_, *storage_client_,
+                                config_.pipeline);
+  Reconciler reconciler(*storage_client_, pipeline,
+                        {.interval = absl::Milliseconds(10), .min_age = absl::ZeroDuration()});
+  reconciler.Start();
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  bool annotated = false;
+  while (!annotated && absl::Now() < deadline) {
+    {
+      std::lock_guard<std::mutex> lock(storage_.mutex);
+      annotated = storage_.documents["d-pending"].state() == v1::DOCUMENT_STATE_ANNOTATED;
+    }
+    if (!annotated) absl::SleepFor(absl::Milliseconds(5));  // polling, with a deadline
+  }
+  reconciler.Stop();
+  EXPECT_TRUE(annotated);
+  std::lock_guard<std::mutex> lock(storage_.mutex);
+  EXPECT_EQ(storage_.documents["d-pending"].token_count(), 9);
+  EXPECT_EQ(storage_.annotate_calls, 1);
 }
 
 TEST_F(GatewayServiceTest, AnnotatorDownLeavesTheStoredArticlePending) {
