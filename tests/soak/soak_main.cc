@@ -287,7 +287,24 @@ class Soak {
     }
   }
 
+  // Waits (polling, up to 60 s) until the gateway's reconciler has
+  // annotated what the annotator outages left PENDING; accepted articles are
+  // stored at once but annotated once the annotator is back.
+  void AwaitNothingPending() {
+    v1::ListDocumentsRequest request;
+    request.set_page_size(1);
+    request.set_state(v1::DOCUMENT_STATE_PENDING);
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (absl::Now() < deadline) {
+      absl::StatusOr<v1::ListDocumentsResponse> page =
+          client_.ListDocuments(request, {.timeout = absl::Seconds(30)});
+      if (page.ok() && page->documents_size() == 0) return;
+      absl::SleepFor(absl::Milliseconds(200));  // polling interval, bounded by the deadline
+    }
+  }
+
   int Verify() {
+    AwaitNothingPending();
     absl::MutexLock lock(&mu_);  // the load threads have ended; this only satisfies the annotations
     bool passed = true;
     auto fail = [&passed](const std::string& why) {
@@ -425,7 +442,11 @@ int Main() {
   }
   testing::TempDir dir;
   absl::StatusOr<std::unique_ptr<KorpusCluster>> cluster = KorpusCluster::Start(
-      {.work_dir = dir.path(), .store_spec = absl::GetFlag(FLAGS_store)});
+      {.work_dir = dir.path(),
+       .store_spec = absl::GetFlag(FLAGS_store),
+       // The reconciler annotates what an annotator kill left PENDING.
+       .gateway_args = {"--reconcile_interval=500ms", "--reconcile_max_backoff=2s",
+                        "--reconcile_min_age=1s"}});
   if (!cluster.ok()) {
     std::fprintf(stderr, "korpus-soak: starting the services: %s\n",
                  cluster.status().ToString().c_str());
