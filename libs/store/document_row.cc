@@ -1,5 +1,7 @@
 #include "libs/store/document_row.h"
 
+#include <utility>
+
 #include <google/protobuf/io/coded_stream.h>
 
 #include "absl/time/clock.h"
@@ -48,6 +50,68 @@ absl::Status ValidateStateFilter(v1::DocumentState state) {
 std::string StateFilterBinding(v1::DocumentState state) {
   return state == v1::DOCUMENT_STATE_UNSPECIFIED ? ""
                                                   : absl::StrCat("\nstate=", static_cast<int>(state));
+}
+
+namespace {
+
+absl::Status ValidateTimestamp(const google::protobuf::Timestamp& t, std::string_view field) {
+  // The range of google.protobuf.Timestamp: 0001-01-01 to 9999-12-31.
+  if (t.seconds() < -62135596800 || t.seconds() > 253402300799) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), ".seconds is out of range: ", t.seconds()));
+  }
+  if (t.nanos() < 0 || t.nanos() > 999999999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), ".nanos is out of range: ", t.nanos()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ListFilters> ParseListFilters(const v1::ListDocumentsRequest& request) {
+  ListFilters filters;
+  if (request.has_published_after()) {
+    const google::protobuf::Timestamp& t = request.published_after();
+    if (absl::Status s = ValidateTimestamp(t, "ListDocumentsRequest.published_after"); !s.ok()) {
+      return s;
+    }
+    filters.dated = true;
+    filters.after_seconds = t.seconds();
+    filters.after_nanos = t.nanos();
+  }
+  if (request.has_published_before()) {
+    const google::protobuf::Timestamp& t = request.published_before();
+    if (absl::Status s = ValidateTimestamp(t, "ListDocumentsRequest.published_before");
+        !s.ok()) {
+      return s;
+    }
+    filters.dated = true;
+    filters.before_seconds = t.seconds();
+    filters.before_nanos = t.nanos();
+  }
+  if (request.has_published_after() && request.has_published_before() &&
+      std::make_pair(filters.after_seconds, filters.after_nanos) >
+          std::make_pair(filters.before_seconds, filters.before_nanos)) {
+    return absl::InvalidArgumentError(
+        "ListDocumentsRequest.published_after is later than published_before");
+  }
+  filters.source_prefix = request.source_prefix();
+  return filters;
+}
+
+std::string ListFiltersBinding(const ListFilters& filters) {
+  std::string binding;
+  if (filters.dated) {
+    absl::StrAppend(&binding, "\npublished=", filters.after_seconds, ".", filters.after_nanos,
+                    "..", filters.before_seconds, ".", filters.before_nanos);
+  }
+  if (!filters.source_prefix.empty()) {
+    // Length-prefixed, so no prefix can imitate another binding line.
+    absl::StrAppend(&binding, "\nsource_prefix=", filters.source_prefix.size(), ":",
+                    filters.source_prefix);
+  }
+  return binding;
 }
 
 absl::StatusOr<DocumentRow> PrepareRow(const v1::Document& document, WriteMode mode) {

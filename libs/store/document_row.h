@@ -64,6 +64,24 @@ absl::Status ValidateStateFilter(v1::DocumentState state);
 // What a state filter adds to a page token's binding ("" for none).
 std::string StateFilterBinding(v1::DocumentState state);
 
+// ListDocumentsRequest's published_after / published_before / source_prefix,
+// checked. Unset bounds are the widest instants so that the SQL always
+// compares (published_at_seconds, published_at_nanos) >= (after_seconds,
+// after_nanos) and < (before_seconds, before_nanos) when `dated`.
+struct ListFilters {
+  bool dated = false;
+  int64_t after_seconds = INT64_MIN;
+  int64_t after_nanos = 0;
+  int64_t before_seconds = INT64_MAX;
+  int64_t before_nanos = 0;
+  std::string source_prefix;
+};
+// INVALID_ARGUMENT naming the field for a malformed timestamp or
+// published_after later than published_before.
+absl::StatusOr<ListFilters> ParseListFilters(const v1::ListDocumentsRequest& request);
+// What the filters add to a page token's binding ("" for none).
+std::string ListFiltersBinding(const ListFilters& filters);
+
 // `view`, or `default_view` for DOCUMENT_VIEW_UNSPECIFIED.
 v1::DocumentView OrDefault(v1::DocumentView view, v1::DocumentView default_view);
 

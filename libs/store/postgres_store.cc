@@ -1329,9 +1329,11 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
                           internal::EntityFilter(request.entity_ids(),
                                                  "ListDocumentsRequest.entity_ids"));
   KORPUS_RETURN_IF_ERROR(internal::ValidateStateFilter(request.state()));
+  KORPUS_ASSIGN_OR_RETURN(const internal::ListFilters filters,
+                          internal::ParseListFilters(request));
   const std::string binding = BindingOf(absl::StrCat(
       "list\nview=", static_cast<int>(view), internal::EntityFilterBinding(entity_ids),
-      internal::StateFilterBinding(request.state())));
+      internal::StateFilterBinding(request.state()), internal::ListFiltersBinding(filters)));
   int64_t after_seq = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(after_seq, DecodePageToken(request.page_token(), binding,
@@ -1341,6 +1343,12 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
   // One more than the page, to learn whether another page follows.
   Params params;
   params.Int(after_seq).Int(page_size + 1).Int(request.state());
+  params.Int(filters.dated ? 1 : 0)
+      .Int(filters.after_seconds)
+      .Int(filters.after_nanos)
+      .Int(filters.before_seconds)
+      .Int(filters.before_nanos)
+      .Text(filters.source_prefix);
   for (const std::string& id : entity_ids) params.Text(id);
   // With entities, the walk goes along the first entity's index entries
   // (entity_id, document_seq), already in ingestion order, and checks the
@@ -1351,12 +1359,19 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
           entity_ids.empty()
               ? absl::StrCat("SELECT ", internal::Columns(view),
                              " FROM documents d WHERE d.seq > $1 "
-                             "AND ($3 = 0 OR d.state = $3) ORDER BY d.seq LIMIT $2")
+                             "AND ($3 = 0 OR d.state = $3) "
+                             "AND ($4 = 0 OR ((d.published_at_seconds, d.published_at_nanos) >= ($5, $6) "
+                             "AND (d.published_at_seconds, d.published_at_nanos) < ($7, $8))) "
+                             "AND ($9 = '' OR starts_with(d.source_uri, $9)) "
+                             "ORDER BY d.seq LIMIT $2")
               : absl::StrCat("SELECT ", internal::Columns(view),
                              " FROM document_entities f JOIN documents d ON d.seq = f.document_seq "
-                             "WHERE f.entity_id = $4 AND f.document_seq > $1 "
-                             "AND ($3 = 0 OR d.state = $3)",
-                             MentionsAll("d.seq", 5, entity_ids.size() - 1),
+                             "WHERE f.entity_id = $10 AND f.document_seq > $1 "
+                             "AND ($3 = 0 OR d.state = $3) "
+                             "AND ($4 = 0 OR ((d.published_at_seconds, d.published_at_nanos) >= ($5, $6) "
+                             "AND (d.published_at_seconds, d.published_at_nanos) < ($7, $8))) "
+                             "AND ($9 = '' OR starts_with(d.source_uri, $9)) ",
+                             MentionsAll("d.seq", 11, entity_ids.size() - 1),
                              " ORDER BY f.document_seq LIMIT $2"),
           params));
   v1::ListDocumentsResponse response;

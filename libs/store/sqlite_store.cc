@@ -1269,9 +1269,11 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
                           internal::EntityFilter(request.entity_ids(),
                                                  "ListDocumentsRequest.entity_ids"));
   KORPUS_RETURN_IF_ERROR(internal::ValidateStateFilter(request.state()));
+  KORPUS_ASSIGN_OR_RETURN(const internal::ListFilters filters,
+                          internal::ParseListFilters(request));
   const std::string binding = BindingOf(absl::StrCat(
       "list\nview=", static_cast<int>(view), internal::EntityFilterBinding(entity_ids),
-      internal::StateFilterBinding(request.state())));
+      internal::StateFilterBinding(request.state()), internal::ListFiltersBinding(filters)));
   int64_t after_seq = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(after_seq, DecodePageToken(request.page_token(), binding,
@@ -1291,19 +1293,31 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
           entity_ids.empty()
               ? absl::StrCat("SELECT ", internal::Columns(view),
                              " FROM documents d WHERE d.seq > ?1 AND (?3 = 0 OR d.state = ?3) "
+                             "AND (?4 = 0 OR (d.published_at_seconds, d.published_at_nanos) >= (?5, ?6) "
+                             "AND (d.published_at_seconds, d.published_at_nanos) < (?7, ?8)) "
+                             "AND (?9 = '' OR substr(d.source_uri, 1, length(?9)) = ?9) "
                              "ORDER BY d.seq LIMIT ?2")
               : absl::StrCat("SELECT ", internal::Columns(view),
                              " FROM document_entities f CROSS JOIN documents d "
                              "ON d.seq = f.document_seq "
-                             "WHERE f.entity_id = ?4 AND f.document_seq > ?1 "
-                             "AND (?3 = 0 OR d.state = ?3)",
-                             MentionsAll("d.seq", 5, entity_ids.size() - 1),
+                             "WHERE f.entity_id = ?10 AND f.document_seq > ?1 "
+                             "AND (?3 = 0 OR d.state = ?3) "
+                             "AND (?4 = 0 OR (d.published_at_seconds, d.published_at_nanos) >= (?5, ?6) "
+                             "AND (d.published_at_seconds, d.published_at_nanos) < (?7, ?8)) "
+                             "AND (?9 = '' OR substr(d.source_uri, 1, length(?9)) = ?9) ",
+                             MentionsAll("d.seq", 11, entity_ids.size() - 1),
                              " ORDER BY f.document_seq LIMIT ?2")));
   select.BindInt64(1, after_seq);
   // One more than the page, to learn whether another page follows.
   select.BindInt64(2, page_size + 1);
   select.BindInt64(3, request.state());
-  for (size_t i = 0; i < entity_ids.size(); ++i) select.BindText(4 + i, entity_ids[i]);
+  select.BindInt64(4, filters.dated ? 1 : 0);
+  select.BindInt64(5, filters.after_seconds);
+  select.BindInt64(6, filters.after_nanos);
+  select.BindInt64(7, filters.before_seconds);
+  select.BindInt64(8, filters.before_nanos);
+  select.BindText(9, filters.source_prefix);
+  for (size_t i = 0; i < entity_ids.size(); ++i) select.BindText(10 + i, entity_ids[i]);
   int64_t last_seq = after_seq;
   while (true) {
     KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());

@@ -429,6 +429,95 @@ TEST_P(StoreContractTest, ListFiltersByStateOldestFirst) {
   EXPECT_EQ(store_->List(bad).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// Lists every page of `request` and returns the ids, oldest first.
+std::vector<std::string> ListAllIds(Store& store, v1::ListDocumentsRequest request) {
+  std::vector<std::string> ids;
+  while (true) {
+    absl::StatusOr<v1::ListDocumentsResponse> page = store.List(request);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) break;
+    for (const v1::Document& document : page->documents()) ids.push_back(document.id());
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  return ids;
+}
+
+TEST_P(StoreContractTest, ListFiltersByPublishedRangeAndSourcePrefix) {
+  // t0 .. t3 a day apart; "ohne" has no published_at.
+  for (int i = 0; i < 4; ++i) {
+    v1::Document document = MakeDocument(absl::StrCat("t", i), "Stadtrat tagt",
+                                         "Die Sitzung dauerte bis in den Abend.");
+    document.mutable_published_at()->set_seconds(1700000000 + 86400 * i);
+    document.mutable_published_at()->set_nanos(0);
+    if (i % 2 == 1) document.set_source_uri(absl::StrCat("https://lokal.example/", i));
+    PutOrDie(document);
+  }
+  v1::Document undated = MakeDocument("ohne", "Stadtrat tagt", "Ohne Datum veröffentlicht.");
+  undated.clear_published_at();
+  PutOrDie(undated);
+
+  v1::ListDocumentsRequest all;
+  all.set_page_size(1);
+  EXPECT_THAT(ListAllIds(*store_, all), ElementsAre("t0", "t1", "t2", "t3", "ohne"));
+
+  // After is inclusive, before exclusive; undated documents drop out.
+  v1::ListDocumentsRequest range = all;
+  range.mutable_published_after()->set_seconds(1700000000 + 86400);
+  range.mutable_published_before()->set_seconds(1700000000 + 3 * 86400);
+  EXPECT_THAT(ListAllIds(*store_, range), ElementsAre("t1", "t2"));
+  v1::ListDocumentsRequest after_only = all;
+  after_only.mutable_published_after()->set_seconds(1700000000 + 2 * 86400);
+  EXPECT_THAT(ListAllIds(*store_, after_only), ElementsAre("t2", "t3"));
+  v1::ListDocumentsRequest before_only = all;
+  before_only.mutable_published_before()->set_seconds(1700000000);
+  before_only.mutable_published_before()->set_nanos(1);
+  EXPECT_THAT(ListAllIds(*store_, before_only), ElementsAre("t0"));
+
+  v1::ListDocumentsRequest prefix = all;
+  prefix.set_source_prefix("https://lokal.example/");
+  EXPECT_THAT(ListAllIds(*store_, prefix), ElementsAre("t1", "t3"));
+  // No wildcards: '%' and '_' are plain characters.
+  prefix.set_source_prefix("https://lokal%");
+  EXPECT_THAT(ListAllIds(*store_, prefix), ElementsAre());
+  prefix.set_source_prefix("https://lokal.example/");
+  prefix.mutable_published_after()->set_seconds(1700000000 + 2 * 86400);
+  EXPECT_THAT(ListAllIds(*store_, prefix), ElementsAre("t3"));
+
+  // Combined with an entity filter.
+  ASSERT_TRUE(store_->Annotate("t1", LaterAnnotations()).ok());
+  ASSERT_TRUE(store_->Annotate("t3", LaterAnnotations()).ok());
+  v1::ListDocumentsRequest with_entity = range;
+  with_entity.add_entity_ids("Q-landtag");
+  EXPECT_THAT(ListAllIds(*store_, with_entity), ElementsAre("t1"));
+
+  // A token is bound to the filters.
+  v1::ListDocumentsRequest first = range;
+  absl::StatusOr<v1::ListDocumentsResponse> page = store_->List(first);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_FALSE(page->next_page_token().empty());
+  first.set_page_token(page->next_page_token());
+  first.mutable_published_before()->set_seconds(1700000000 + 4 * 86400);
+  EXPECT_EQ(store_->List(first).status().code(), absl::StatusCode::kInvalidArgument);
+  first = prefix;
+  page = store_->List(all);
+  ASSERT_TRUE(page.ok()) << page.status();
+  first.set_page_token(page->next_page_token());
+  EXPECT_EQ(store_->List(first).status().code(), absl::StatusCode::kInvalidArgument);
+
+  v1::ListDocumentsRequest reversed;
+  reversed.mutable_published_after()->set_seconds(1700000000 + 86400);
+  reversed.mutable_published_before()->set_seconds(1700000000);
+  absl::Status status = store_->List(reversed).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("published_after"));
+  v1::ListDocumentsRequest bad_nanos;
+  bad_nanos.mutable_published_before()->set_nanos(-1);
+  status = store_->List(bad_nanos).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("published_before"));
+}
+
 TEST_P(StoreContractTest, GetUnknownIdIsNotFound) {
   absl::StatusOr<v1::Document> got = store_->Get("d-gibt-es-nicht");
   EXPECT_EQ(got.status().code(), absl::StatusCode::kNotFound);
