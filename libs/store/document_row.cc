@@ -69,11 +69,13 @@ absl::Status ValidateTimestamp(const google::protobuf::Timestamp& t, std::string
 
 }  // namespace
 
-absl::StatusOr<ListFilters> ParseListFilters(const v1::ListDocumentsRequest& request) {
+// For ListDocumentsRequest and SearchRequest, whose filter fields agree.
+template <typename Request>
+absl::StatusOr<ListFilters> ParseFilters(const Request& request, std::string_view message) {
   ListFilters filters;
   if (request.has_published_after()) {
     const google::protobuf::Timestamp& t = request.published_after();
-    if (absl::Status s = ValidateTimestamp(t, "ListDocumentsRequest.published_after"); !s.ok()) {
+    if (absl::Status s = ValidateTimestamp(t, absl::StrCat(std::string(message), ".published_after")); !s.ok()) {
       return s;
     }
     filters.dated = true;
@@ -82,7 +84,7 @@ absl::StatusOr<ListFilters> ParseListFilters(const v1::ListDocumentsRequest& req
   }
   if (request.has_published_before()) {
     const google::protobuf::Timestamp& t = request.published_before();
-    if (absl::Status s = ValidateTimestamp(t, "ListDocumentsRequest.published_before");
+    if (absl::Status s = ValidateTimestamp(t, absl::StrCat(std::string(message), ".published_before"));
         !s.ok()) {
       return s;
     }
@@ -93,11 +95,19 @@ absl::StatusOr<ListFilters> ParseListFilters(const v1::ListDocumentsRequest& req
   if (request.has_published_after() && request.has_published_before() &&
       std::make_pair(filters.after_seconds, filters.after_nanos) >
           std::make_pair(filters.before_seconds, filters.before_nanos)) {
-    return absl::InvalidArgumentError(
-        "ListDocumentsRequest.published_after is later than published_before");
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(message), ".published_after is later than published_before"));
   }
   filters.source_prefix = request.source_prefix();
   return filters;
+}
+
+absl::StatusOr<ListFilters> ParseListFilters(const v1::ListDocumentsRequest& request) {
+  return ParseFilters(request, "ListDocumentsRequest");
+}
+
+absl::StatusOr<ListFilters> ParseListFilters(const v1::SearchRequest& request) {
+  return ParseFilters(request, "SearchRequest");
 }
 
 std::string ListFiltersBinding(const ListFilters& filters) {

@@ -79,6 +79,11 @@ struct ListFilters {
 // INVALID_ARGUMENT naming the field for a malformed timestamp or
 // published_after later than published_before.
 absl::StatusOr<ListFilters> ParseListFilters(const v1::ListDocumentsRequest& request);
+absl::StatusOr<ListFilters> ParseListFilters(const v1::SearchRequest& request);
+// Whether any of the filters is set.
+inline bool Active(const ListFilters& filters) {
+  return filters.dated || !filters.source_prefix.empty();
+}
 // What the filters add to a page token's binding ("" for none).
 std::string ListFiltersBinding(const ListFilters& filters);
 

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/substitute.h"
 #include "absl/synchronization/mutex.h"
 #include "libs/server/status_macros.h"
 #include "libs/store/document_row.h"
@@ -1398,9 +1399,12 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
   KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
                           internal::EntityFilter(request.entity_ids(),
                                                  "SearchRequest.entity_ids"));
+  KORPUS_ASSIGN_OR_RETURN(const internal::ListFilters filters,
+                          internal::ParseListFilters(request));
   const std::string binding =
       BindingOf(absl::StrCat("search\nview=", static_cast<int>(view), "\nterms=", terms,
-                             internal::EntityFilterBinding(entity_ids)));
+                             internal::EntityFilterBinding(entity_ids),
+                             internal::ListFiltersBinding(filters)));
   int64_t offset = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(
@@ -1411,11 +1415,28 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
   // offset.
   Params term_params;
   const int first_entity = BindLeaves(leaves, *morphology_, term_params) + 1;
-  const std::string match = absl::StrCat("d.search @@ ", TsQuery(query, 1),
-                                         MentionsAll("d.seq", first_entity, entity_ids.size()));
-  auto add_terms = [this, &leaves, &entity_ids](Params& params) {
+  // Then, when set, the date and source filters (six parameters).
+  const int first_filter = first_entity + static_cast<int>(entity_ids.size());
+  const bool filtered = internal::Active(filters);
+  const std::string match = absl::StrCat(
+      "d.search @@ ", TsQuery(query, 1), MentionsAll("d.seq", first_entity, entity_ids.size()),
+      filtered ? absl::Substitute(
+                     " AND ($$$0 = 0 OR ((d.published_at_seconds, d.published_at_nanos) >= "
+                     "($$$1, $$$2) AND (d.published_at_seconds, d.published_at_nanos) < "
+                     "($$$3, $$$4))) AND ($$$5 = '' OR starts_with(d.source_uri, $$$5))",
+                     first_filter, first_filter + 1, first_filter + 2, first_filter + 3,
+                     first_filter + 4, first_filter + 5)
+               : std::string());
+  auto add_terms = [this, &leaves, &entity_ids, &filters, filtered](Params& params) {
     BindLeaves(leaves, *morphology_, params);
     for (const std::string& id : entity_ids) params.Text(id);
+    if (!filtered) return;
+    params.Int(filters.dated ? 1 : 0)
+        .Int(filters.after_seconds)
+        .Int(filters.after_nanos)
+        .Int(filters.before_seconds)
+        .Int(filters.before_nanos)
+        .Text(filters.source_prefix);
   };
 
   v1::SearchResponse response;
@@ -1438,7 +1459,7 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
     // (SearchMorphology::Snippet). Weights {D, C, B, A}: a surface word
     // (D) counts twice as much as a lemma term (A), so a document with the
     // exact word ranks above one with only an inflected form or compound.
-    const int limit_param = first_entity + static_cast<int>(entity_ids.size());
+    const int limit_param = first_filter + (filtered ? 6 : 0);
     Params page_params;
     add_terms(page_params);
     page_params.Int(page_size).Int(offset);

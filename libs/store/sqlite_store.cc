@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/substitute.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "libs/server/status_macros.h"
@@ -1342,11 +1343,35 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
   KORPUS_ASSIGN_OR_RETURN(const std::vector<std::string> entity_ids,
                           internal::EntityFilter(request.entity_ids(),
                                                  "SearchRequest.entity_ids"));
+  KORPUS_ASSIGN_OR_RETURN(const internal::ListFilters filters,
+                          internal::ParseListFilters(request));
   const std::string match = Fts5Match(query, *morphology_);
   // Bound to the parsed query, so that "a  b" and "a b" share tokens.
   const std::string binding =
       BindingOf(absl::StrCat("search\nview=", static_cast<int>(view), "\nmatch=", match,
-                             internal::EntityFilterBinding(entity_ids)));
+                             internal::EntityFilterBinding(entity_ids),
+                             internal::ListFiltersBinding(filters)));
+  // The date and source filters, checked on `documents` only when set (six
+  // parameters from `first`), so that unfiltered searches stay on the index.
+  auto filter_sql = [&filters](int first) -> std::string {
+    if (!internal::Active(filters)) return "";
+    return absl::Substitute(
+        " AND EXISTS (SELECT 1 FROM documents d WHERE d.seq = documents_fts.rowid "
+        "AND (?$0 = 0 OR ((d.published_at_seconds, d.published_at_nanos) >= (?$1, ?$2) "
+        "AND (d.published_at_seconds, d.published_at_nanos) < (?$3, ?$4))) "
+        "AND (?$5 = '' OR substr(d.source_uri, 1, length(?$5)) = ?$5))",
+        first, first + 1, first + 2, first + 3, first + 4, first + 5);
+  };
+  auto bind_filters = [&filters](Statement& statement, int first) {
+    if (!internal::Active(filters)) return;
+    statement.BindInt64(first, filters.dated ? 1 : 0);
+    statement.BindInt64(first + 1, filters.after_seconds);
+    statement.BindInt64(first + 2, filters.after_nanos);
+    statement.BindInt64(first + 3, filters.before_seconds);
+    statement.BindInt64(first + 4, filters.before_nanos);
+    statement.BindText(first + 5, filters.source_prefix);
+  };
+  const int entity_count = static_cast<int>(entity_ids.size());
   int64_t offset = 0;
   if (!request.page_token().empty()) {
     KORPUS_ASSIGN_OR_RETURN(
@@ -1364,9 +1389,11 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
         Statement count,
         connection.Prepare(absl::StrCat(
             "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1",
-            MentionsAll("documents_fts.rowid", 2, entity_ids.size()))));
+            MentionsAll("documents_fts.rowid", 2, entity_ids.size()),
+            filter_sql(2 + entity_count))));
     count.BindText(1, match);
     for (size_t i = 0; i < entity_ids.size(); ++i) count.BindText(2 + i, entity_ids[i]);
+    bind_filters(count, 2 + entity_count);
     KORPUS_ASSIGN_OR_RETURN(bool has_row, count.Step());
     if (has_row) response.set_total_size(count.Int64(0));
   }
@@ -1384,6 +1411,7 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
             "WITH page AS (SELECT documents_fts.rowid AS seq, "
             "bm25(documents_fts, 1.0, 1.0, 0.5) AS score FROM documents_fts "
             "WHERE documents_fts MATCH ?1", MentionsAll("documents_fts.rowid", 4, entity_ids.size()),
+            filter_sql(4 + entity_count),
             " ORDER BY score, seq LIMIT ?2 OFFSET ?3) "
             "SELECT ", internal::Columns(view), ", -page.score, d.text "
             "FROM page JOIN documents d ON d.seq = page.seq ORDER BY page.score, page.seq")));
@@ -1391,6 +1419,7 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
     select.BindInt64(2, page_size);
     select.BindInt64(3, offset);
     for (size_t i = 0; i < entity_ids.size(); ++i) select.BindText(4 + i, entity_ids[i]);
+    bind_filters(select, 4 + entity_count);
     const int score_column = internal::ColumnCount(view);
     while (true) {
       KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <string>
@@ -516,6 +517,64 @@ TEST_P(StoreContractTest, ListFiltersByPublishedRangeAndSourcePrefix) {
   status = store_->List(bad_nanos).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("published_before"));
+}
+
+TEST_P(StoreContractTest, SearchFiltersByPublishedRangeAndSourcePrefix) {
+  for (int i = 0; i < 4; ++i) {
+    v1::Document document = MakeDocument(absl::StrCat("r", i), "Gemeinderat tagt",
+                                         "Der Gemeinderat beriet über den Haushalt.");
+    document.mutable_published_at()->set_seconds(1700000000 + 86400 * i);
+    if (i >= 2) document.set_source_uri(absl::StrCat("https://land.example/", i));
+    PutOrDie(document);
+  }
+  v1::Document undated = MakeDocument("r-ohne", "Gemeinderat tagt", "Ohne Datum.");
+  undated.clear_published_at();
+  PutOrDie(undated);
+  PutOrDie(MakeDocument("anders", "Wetter", "Es regnet am Wochenende."));
+
+  auto ids = [this](v1::SearchRequest request) {
+    std::vector<std::string> found;
+    int64_t total = -1;
+    while (true) {
+      absl::StatusOr<v1::SearchResponse> page = store_->Search(request);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      if (total < 0) total = page->total_size();
+      for (const v1::SearchHit& hit : page->hits()) found.push_back(hit.document().id());
+      if (page->next_page_token().empty()) break;
+      request.set_page_token(page->next_page_token());
+    }
+    EXPECT_EQ(total, static_cast<int64_t>(found.size()));
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  v1::SearchRequest all;
+  all.set_query("Gemeinderat");
+  all.set_page_size(1);
+  EXPECT_THAT(ids(all), ElementsAre("r-ohne", "r0", "r1", "r2", "r3"));
+
+  v1::SearchRequest range = all;
+  range.mutable_published_after()->set_seconds(1700000000 + 86400);
+  range.mutable_published_before()->set_seconds(1700000000 + 3 * 86400);
+  EXPECT_THAT(ids(range), ElementsAre("r1", "r2"));
+  v1::SearchRequest prefix = all;
+  prefix.set_source_prefix("https://land.example/");
+  EXPECT_THAT(ids(prefix), ElementsAre("r2", "r3"));
+  prefix.mutable_published_before()->set_seconds(1700000000 + 3 * 86400);
+  EXPECT_THAT(ids(prefix), ElementsAre("r2"));
+
+  // A token is bound to the filters.
+  absl::StatusOr<v1::SearchResponse> page = store_->Search(all);
+  ASSERT_TRUE(page.ok()) << page.status();
+  range.set_page_token(page->next_page_token());
+  EXPECT_EQ(store_->Search(range).status().code(), absl::StatusCode::kInvalidArgument);
+
+  v1::SearchRequest reversed = all;
+  reversed.mutable_published_after()->set_seconds(1700000000 + 86400);
+  reversed.mutable_published_before()->set_seconds(1700000000);
+  const absl::Status status = store_->Search(reversed).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("SearchRequest.published_after"));
 }
 
 TEST_P(StoreContractTest, GetUnknownIdIsNotFound) {
