@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "libs/clients/channel.h"
 #include "libs/clients/corpus_client.h"
@@ -141,11 +142,11 @@ constexpr Command kCommands[] = {
      1, -1, RunIngest},
     {"get", "ID [--view=basic|text|full]", "Show one document (default view: full).", 1, 1,
      RunGet},
-    {"list", "[--entity=ID...] [--page_size=N] [--page_token=T] [--all]",
+    {"list", "[--entity=ID...] [--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] [--page_size=N] [--page_token=T] [--all]",
      "List documents in ingestion order, one page (or --all pages); with --entity (repeated "
      "or comma-separated), only those that mention every one of these entities.",
      0, 0, RunList},
-    {"search", "QUERY... [--entity=ID...] [--page_size=N] [--page_token=T] [--all]",
+    {"search", "QUERY... [--entity=ID...] [--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] [--page_size=N] [--page_token=T] [--all]",
      "Full-text search; the arguments are joined into one query: words (all must occur), "
      "\"phrases\", OR, NOT, (groups), prefix* (docs/QUERY.md). --entity (repeated or comma-separated) keeps only documents that also mention "
      "every one of these entities.",
@@ -510,6 +511,41 @@ absl::Status CheckPaging(const Options& options) {
   return absl::OkStatus();
 }
 
+// --from / --to / --source of list and search: published_at in
+// [start of --from, end of --to] (the whole year, month or day given, UTC)
+// and source_uri starting with --source.
+absl::StatusOr<v1::CalendarDate> ParseCalendarDate(const std::string& text,
+                                                   absl::string_view flag);
+
+template <typename Request>
+absl::Status SetDocumentFilters(const Options& options, Request& request) {
+  absl::StatusOr<v1::CalendarDate> from = ParseCalendarDate(options.from, "from");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<v1::CalendarDate> to = ParseCalendarDate(options.to, "to");
+  if (!to.ok()) return to.status();
+  auto set = [](absl::CivilDay day, google::protobuf::Timestamp& timestamp) {
+    timestamp.set_seconds(absl::ToUnixSeconds(absl::FromCivil(day, absl::UTCTimeZone())));
+  };
+  if (!options.from.empty()) {
+    set(absl::CivilDay(from->year(), std::max(from->month(), 1), std::max(from->day(), 1)),
+        *request.mutable_published_after());
+  }
+  if (!options.to.empty()) {
+    // The first day after the period --to names.
+    absl::CivilDay end;
+    if (to->month() == 0) {
+      end = absl::CivilDay(absl::CivilYear(to->year()) + 1);
+    } else if (to->day() == 0) {
+      end = absl::CivilDay(absl::CivilMonth(to->year(), to->month()) + 1);
+    } else {
+      end = absl::CivilDay(to->year(), to->month(), to->day()) + 1;
+    }
+    set(end, *request.mutable_published_before());
+  }
+  request.set_source_prefix(options.source_prefix);
+  return absl::OkStatus();
+}
+
 int RunList(Invocation& invocation) {
   if (absl::Status status = CheckPaging(invocation.options); !status.ok()) {
     return UsageError(invocation, *FindCommand("list"), status.message());
@@ -518,6 +554,9 @@ int RunList(Invocation& invocation) {
   request.set_page_size(invocation.options.page_size);
   request.set_page_token(invocation.options.page_token);
   for (const std::string& id : invocation.options.entity_ids) request.add_entity_ids(id);
+  if (absl::Status status = SetDocumentFilters(invocation.options, request); !status.ok()) {
+    return UsageError(invocation, *FindCommand("list"), status.message());
+  }
   std::vector<std::vector<std::string>> rows = {
       {"ID", "INGESTED", "STATE", "SENTENCES", "TOKENS", "TITLE"}};
   std::string next_page_token;
@@ -555,6 +594,9 @@ int RunSearch(Invocation& invocation) {
   request.set_page_size(invocation.options.page_size);
   request.set_page_token(invocation.options.page_token);
   for (const std::string& id : invocation.options.entity_ids) request.add_entity_ids(id);
+  if (absl::Status status = SetDocumentFilters(invocation.options, request); !status.ok()) {
+    return UsageError(invocation, *FindCommand("search"), status.message());
+  }
   std::vector<v1::SearchHit> hits;
   int64_t total = 0;
   std::string next_page_token;

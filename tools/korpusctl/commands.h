@@ -61,8 +61,12 @@ struct Options {
   // timeline: only dates overlapping [from, to] ("YYYY", "YYYY-MM" or
   // "YYYY-MM-DD"; empty: open), of the sentences mentioning entity_ids[0]
   // and of document_id; unresolved dates too with include_unresolved.
+  // list, search: only documents published in [from, to] (the same forms;
+  // undated documents drop out when either is set) ...
   std::string from;
   std::string to;
+  // ... and whose source_uri starts with source_prefix.
+  std::string source_prefix;
   bool include_unresolved = false;
   // stories: only stories with at least this many documents (0: all).
   int min_documents = 0;

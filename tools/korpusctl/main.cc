@@ -65,11 +65,16 @@ ABSL_FLAG(bool, terms, false,
           "quotes: also list quoted terms (single quoted words without speaker) (env "
           "KORPUS_TERMS).");
 ABSL_FLAG(std::string, from, "",
-          "timeline: only dates whose period ends on or after this: YYYY, YYYY-MM or YYYY-MM-DD "
+          "timeline: only dates whose period ends on or after this; list, search: only "
+          "documents published on or after its start (UTC): YYYY, YYYY-MM or YYYY-MM-DD "
           "(env KORPUS_FROM).");
 ABSL_FLAG(std::string, to, "",
-          "timeline: only dates whose period starts on or before this: YYYY, YYYY-MM or "
-          "YYYY-MM-DD (env KORPUS_TO).");
+          "timeline: only dates whose period starts on or before this; list, search: only "
+          "documents published before its end (UTC): YYYY, YYYY-MM or YYYY-MM-DD (env "
+          "KORPUS_TO).");
+ABSL_FLAG(std::string, source, "",
+          "list, search: only documents whose source URI starts with this (env "
+          "KORPUS_SOURCE).");
 ABSL_FLAG(bool, unresolved, false,
           "timeline: also list dates that could not be resolved (\"am Freitag\"), last (env "
           "KORPUS_UNRESOLVED).");
@@ -126,6 +131,7 @@ int main(int argc, char** argv) {
   options.quote_text = absl::GetFlag(FLAGS_text);
   options.include_terms = absl::GetFlag(FLAGS_terms);
   options.from = absl::GetFlag(FLAGS_from);
+  options.source_prefix = absl::GetFlag(FLAGS_source);
   options.to = absl::GetFlag(FLAGS_to);
   options.include_unresolved = absl::GetFlag(FLAGS_unresolved);
   options.min_documents = absl::GetFlag(FLAGS_min_documents);
