@@ -75,19 +75,16 @@ absl::StatusOr<ListFilters> ParseFilters(const Request& request, std::string_vie
   ListFilters filters;
   if (request.has_published_after()) {
     const google::protobuf::Timestamp& t = request.published_after();
-    if (absl::Status s = ValidateTimestamp(t, absl::StrCat(std::string(message), ".published_after")); !s.ok()) {
-      return s;
-    }
+    const std::string field = absl::StrCat(std::string(message), ".published_after");
+    if (absl::Status s = ValidateTimestamp(t, field); !s.ok()) return s;
     filters.dated = true;
     filters.after_seconds = t.seconds();
     filters.after_nanos = t.nanos();
   }
   if (request.has_published_before()) {
     const google::protobuf::Timestamp& t = request.published_before();
-    if (absl::Status s = ValidateTimestamp(t, absl::StrCat(std::string(message), ".published_before"));
-        !s.ok()) {
-      return s;
-    }
+    const std::string field = absl::StrCat(std::string(message), ".published_before");
+    if (absl::Status s = ValidateTimestamp(t, field); !s.ok()) return s;
     filters.dated = true;
     filters.before_seconds = t.seconds();
     filters.before_nanos = t.nanos();

@@ -1294,7 +1294,8 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
           entity_ids.empty()
               ? absl::StrCat("SELECT ", internal::Columns(view),
                              " FROM documents d WHERE d.seq > ?1 AND (?3 = 0 OR d.state = ?3) "
-                             "AND (?4 = 0 OR (d.published_at_seconds, d.published_at_nanos) >= (?5, ?6) "
+                             "AND (?4 = 0 OR (d.published_at_seconds, d.published_at_nanos) "
+                             ">= (?5, ?6) "
                              "AND (d.published_at_seconds, d.published_at_nanos) < (?7, ?8)) "
                              "AND (?9 = '' OR substr(d.source_uri, 1, length(?9)) = ?9) "
                              "ORDER BY d.seq LIMIT ?2")
@@ -1303,7 +1304,8 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
                              "ON d.seq = f.document_seq "
                              "WHERE f.entity_id = ?10 AND f.document_seq > ?1 "
                              "AND (?3 = 0 OR d.state = ?3) "
-                             "AND (?4 = 0 OR (d.published_at_seconds, d.published_at_nanos) >= (?5, ?6) "
+                             "AND (?4 = 0 OR (d.published_at_seconds, d.published_at_nanos) "
+                             ">= (?5, ?6) "
                              "AND (d.published_at_seconds, d.published_at_nanos) < (?7, ?8)) "
                              "AND (?9 = '' OR substr(d.source_uri, 1, length(?9)) = ?9) ",
                              MentionsAll("d.seq", 11, entity_ids.size() - 1),

@@ -142,11 +142,15 @@ constexpr Command kCommands[] = {
      1, -1, RunIngest},
     {"get", "ID [--view=basic|text|full]", "Show one document (default view: full).", 1, 1,
      RunGet},
-    {"list", "[--entity=ID...] [--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] [--page_size=N] [--page_token=T] [--all]",
+    {"list",
+     "[--entity=ID...] [--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] "
+     "[--page_size=N] [--page_token=T] [--all]",
      "List documents in ingestion order, one page (or --all pages); with --entity (repeated "
      "or comma-separated), only those that mention every one of these entities.",
      0, 0, RunList},
-    {"search", "QUERY... [--entity=ID...] [--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] [--page_size=N] [--page_token=T] [--all]",
+    {"search",
+     "QUERY... [--entity=ID...] [--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] "
+     "[--page_size=N] [--page_token=T] [--all]",
      "Full-text search; the arguments are joined into one query: words (all must occur), "
      "\"phrases\", OR, NOT, (groups), prefix* (docs/QUERY.md). --entity (repeated or comma-separated) keeps only documents that also mention "
      "every one of these entities.",
