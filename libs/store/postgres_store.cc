@@ -1456,6 +1456,26 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
                          count_params));
     if (count.rows() == 1) response.set_total_size(count.row(0).Int64(0));
   }
+  if (request.documents_per_month() && response.total_size() > 0) {
+    Params month_params;
+    add_terms(month_params);
+    KORPUS_ASSIGN_OR_RETURN(
+        Result months,
+        connection->Exec(
+            absl::StrCat("SELECT extract(year FROM t)::int8 AS y, extract(month FROM t)::int8 "
+                         "AS m, count(*) FROM (SELECT to_timestamp(d.published_at_seconds) "
+                         "AT TIME ZONE 'UTC' AS t FROM documents d WHERE ",
+                         match, " AND d.published_at_seconds IS NOT NULL) s "
+                         "GROUP BY y, m ORDER BY y, m"),
+            month_params));
+    for (int i = 0; i < months.rows(); ++i) {
+      const Row row = months.row(i);
+      v1::MonthCount* month = response.add_documents_per_month();
+      month->set_year(static_cast<int32_t>(row.Int64(0)));
+      month->set_month(static_cast<int32_t>(row.Int64(1)));
+      month->set_document_count(row.Int64(2));
+    }
+  }
   if (offset < response.total_size()) {
     // The page is ranked and cut first; only its hits get a snippet
     // (SearchMorphology::Snippet). Weights {D, C, B, A}: a surface word

@@ -1399,6 +1399,28 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
     KORPUS_ASSIGN_OR_RETURN(bool has_row, count.Step());
     if (has_row) response.set_total_size(count.Int64(0));
   }
+  if (request.documents_per_month() && response.total_size() > 0) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement months,
+        connection.Prepare(absl::StrCat(
+            "SELECT CAST(strftime('%Y', d.published_at_seconds, 'unixepoch') AS INTEGER) AS y, "
+            "CAST(strftime('%m', d.published_at_seconds, 'unixepoch') AS INTEGER) AS m, "
+            "count(*) FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid "
+            "WHERE documents_fts MATCH ?1 AND d.published_at_seconds IS NOT NULL",
+            MentionsAll("documents_fts.rowid", 2, entity_ids.size()),
+            filter_sql(2 + entity_count), " GROUP BY y, m ORDER BY y, m")));
+    months.BindText(1, match);
+    for (size_t i = 0; i < entity_ids.size(); ++i) months.BindText(2 + i, entity_ids[i]);
+    bind_filters(months, 2 + entity_count);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, months.Step());
+      if (!has_row) break;
+      v1::MonthCount* month = response.add_documents_per_month();
+      month->set_year(static_cast<int32_t>(months.Int64(0)));
+      month->set_month(static_cast<int32_t>(months.Int64(1)));
+      month->set_document_count(months.Int64(2));
+    }
+  }
   if (offset < response.total_size()) {
     // bm25() is lower for better matches; ties keep ingestion order so that
     // pages do not overlap. A word found in the lemma column alone (an

@@ -569,6 +569,24 @@ TEST_P(StoreContractTest, SearchFiltersByPublishedRangeAndSourcePrefix) {
   range.set_page_token(page->next_page_token());
   EXPECT_EQ(store_->Search(range).status().code(), absl::StatusCode::kInvalidArgument);
 
+  // Documents per month of all matches, not just the page.
+  v1::SearchRequest months = all;
+  months.set_documents_per_month(true);
+  months.mutable_published_before()->set_seconds(1700000000 + 2 * 86400);
+  page = store_->Search(months);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->hits_size(), 1);
+  ASSERT_EQ(page->documents_per_month_size(), 1);
+  EXPECT_EQ(page->documents_per_month(0).year(), 2023);
+  EXPECT_EQ(page->documents_per_month(0).month(), 11);
+  EXPECT_EQ(page->documents_per_month(0).document_count(), 2);
+  months.clear_published_before();
+  page = store_->Search(months);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->documents_per_month_size(), 1);
+  EXPECT_EQ(page->documents_per_month(0).document_count(), 4);  // r-ohne has no date
+  EXPECT_EQ(store_->Search(all)->documents_per_month_size(), 0);
+
   v1::SearchRequest reversed = all;
   reversed.mutable_published_after()->set_seconds(1700000000 + 86400);
   reversed.mutable_published_before()->set_seconds(1700000000);
