@@ -150,7 +150,7 @@ constexpr Command kCommands[] = {
      0, 0, RunList},
     {"search",
      "QUERY... [--entity=ID...] [--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] "
-     "[--page_size=N] [--page_token=T] [--all]",
+     "[--months] [--page_size=N] [--page_token=T] [--all]",
      "Full-text search; the arguments are joined into one query: words (all must occur), "
      "\"phrases\", OR, NOT, (groups), prefix* (docs/QUERY.md). --entity (repeated or comma-separated) keeps only documents that also mention "
      "every one of these entities.",
@@ -601,13 +601,19 @@ int RunSearch(Invocation& invocation) {
   if (absl::Status status = SetDocumentFilters(invocation.options, request); !status.ok()) {
     return UsageError(invocation, *FindCommand("search"), status.message());
   }
+  // The facets cover all matches: asked for with the first page only.
+  request.set_documents_per_month(invocation.options.months);
   std::vector<v1::SearchHit> hits;
+  std::vector<v1::MonthCount> months;
   int64_t total = 0;
   std::string next_page_token;
   do {
     absl::StatusOr<v1::SearchResponse> page = invocation.client().Search(request, invocation.call());
     if (!page.ok()) return invocation.Fail(page.status());
     if (invocation.options.json) invocation.PrintJson(*page);
+    request.set_documents_per_month(false);
+    months.insert(months.end(), page->documents_per_month().begin(),
+                  page->documents_per_month().end());
     hits.insert(hits.end(), page->hits().begin(), page->hits().end());
     total = page->total_size();
     next_page_token = page->next_page_token();
@@ -616,6 +622,10 @@ int RunSearch(Invocation& invocation) {
   if (invocation.options.json) return kExitOk;
 
   invocation.out << total << " matching document" << (total == 1 ? "" : "s") << "\n";
+  for (const v1::MonthCount& month : months) {
+    invocation.out << absl::StrFormat("  %04d-%02d  %d\n", month.year(), month.month(),
+                                      month.document_count());
+  }
   if (hits.empty()) {
     invocation.out.flush();
     return kExitOk;

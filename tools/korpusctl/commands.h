@@ -67,6 +67,8 @@ struct Options {
   std::string to;
   // ... and whose source_uri starts with source_prefix.
   std::string source_prefix;
+  // search: also print the matching documents per month of publication.
+  bool months = false;
   bool include_unresolved = false;
   // stories: only stories with at least this many documents (0: all).
   int min_documents = 0;

@@ -72,6 +72,9 @@ ABSL_FLAG(std::string, to, "",
           "timeline: only dates whose period starts on or before this; list, search: only "
           "documents published before its end (UTC): YYYY, YYYY-MM or YYYY-MM-DD (env "
           "KORPUS_TO).");
+ABSL_FLAG(bool, months, false,
+          "search: also print how many of all matching documents were published in each month "
+          "(UTC) (env KORPUS_MONTHS).");
 ABSL_FLAG(std::string, source, "",
           "list, search: only documents whose source URI starts with this (env "
           "KORPUS_SOURCE).");
@@ -132,6 +135,7 @@ int main(int argc, char** argv) {
   options.include_terms = absl::GetFlag(FLAGS_terms);
   options.from = absl::GetFlag(FLAGS_from);
   options.source_prefix = absl::GetFlag(FLAGS_source);
+  options.months = absl::GetFlag(FLAGS_months);
   options.to = absl::GetFlag(FLAGS_to);
   options.include_unresolved = absl::GetFlag(FLAGS_unresolved);
   options.min_documents = absl::GetFlag(FLAGS_min_documents);
