@@ -26,6 +26,7 @@
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
 #include "libs/store/search_terms.h"
+#include "libs/store/removal.h"
 #include "libs/store/story_rows.h"
 
 namespace korpus::store {
@@ -197,6 +198,11 @@ COMMENT ON COLUMN documents.search IS
   'to_tsvector(simple) of title and text (weight D), then the lemma terms (weight A) at even positions after them';
 )sql",
      nullptr, &BackfillLemmas},
+    // The gateway's reconciler lists PENDING documents oldest first
+    // (ListDocumentsRequest.state), and Reannotate selects by state.
+    {6, R"sql(
+CREATE INDEX documents_by_state ON documents (state, seq);
+)sql"},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -211,6 +217,8 @@ constexpr Oid kInt8Oid = 20;
 constexpr Oid kTextOid = 25;
 constexpr Oid kByteaOid = 17;
 constexpr Oid kFloat8Oid = 701;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kInt2Oid = 21;
 
 // Maps a failed command to the house status codes, by SQLSTATE: a lost
 // connection, a server shutting down, lock and serialisation conflicts may
@@ -348,6 +356,8 @@ class Result {
 
   int rows() const { return PQntuples(result_); }
   Row row(int index) const { return Row(result_, index); }
+  int columns() const { return PQnfields(result_); }
+  Oid type(int column) const { return PQftype(result_, column); }
 
  private:
   PGresult* result_;
@@ -1128,6 +1138,73 @@ class PostgresStoryTables final : public internal::StoryTables {
   Connection& connection_;
 };
 
+// removal.h's statements on the leased connection, inside the caller's
+// write transaction (under kWriteLock).
+class PostgresRemovalTables final : public internal::RemovalTables {
+ public:
+  explicit PostgresRemovalTables(Connection& connection)
+      : connection_(connection), stories_(connection) {}
+
+  absl::StatusOr<std::vector<internal::SqlRow>> Query(
+      std::string_view sql, const std::vector<internal::SqlValue>& values) override {
+    // removal.h writes ?N; PostgreSQL numbers its parameters $N.
+    std::string statement(sql);
+    std::replace(statement.begin(), statement.end(), '?', '$');
+    Params params;
+    for (const internal::SqlValue& value : values) {
+      if (const auto* n = std::get_if<int64_t>(&value)) {
+        params.Int(*n);
+      } else if (const auto* d = std::get_if<double>(&value)) {
+        params.Double(*d);
+      } else if (const auto* t = std::get_if<std::string>(&value)) {
+        params.Text(*t);
+      } else if (const auto* b = std::get_if<internal::SqlBlob>(&value)) {
+        params.Bytes(b->bytes);
+      } else {
+        params.NullInt();
+      }
+    }
+    KORPUS_ASSIGN_OR_RETURN(Result result, connection_.Exec(statement, params));
+    std::vector<internal::SqlRow> rows;
+    rows.reserve(result.rows());
+    for (int i = 0; i < result.rows(); ++i) {
+      const Row row = result.row(i);
+      internal::SqlRow& out = rows.emplace_back();
+      for (int c = 0; c < result.columns(); ++c) {
+        if (row.IsNull(c)) {
+          out.emplace_back(std::monostate());
+          continue;
+        }
+        switch (result.type(c)) {
+          case kInt8Oid:
+          case kInt4Oid:
+          case kInt2Oid:
+            out.emplace_back(row.Int64(c));
+            break;
+          case kFloat8Oid:
+            out.emplace_back(row.Double(c));
+            break;
+          case kByteaOid:
+            out.emplace_back(internal::SqlBlob{std::string(row.Blob(c))});
+            break;
+          default:
+            out.emplace_back(std::string(row.Text(c)));
+        }
+      }
+    }
+    return rows;
+  }
+
+  // Quotes keep their search vector in the row.
+  absl::Status RemoveQuoteIndex(int64_t) override { return absl::OkStatus(); }
+
+  internal::StoryTables& Stories() override { return stories_; }
+
+ private:
+  Connection& connection_;
+  PostgresStoryTables stories_;
+};
+
 }  // namespace
 
 namespace {
@@ -1299,6 +1376,76 @@ absl::StatusOr<AnnotateResult> PostgresStore::MarkFailed(std::string_view id,
       internal::ReadDocument(existing.row(0), v1::DOCUMENT_VIEW_BASIC, result.stored_basic));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   return result;
+}
+
+absl::StatusOr<v1::Document> PostgresStore::Delete(std::string_view id) {
+  if (id.empty()) return absl::InvalidArgumentError("DeleteDocumentRequest.id is empty");
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(*connection));
+  KORPUS_RETURN_IF_ERROR(connection->Exec(kWriteLock).status());
+  KORPUS_ASSIGN_OR_RETURN(
+      Result selected,
+      connection->Exec(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_BASIC),
+                                    " FROM documents d WHERE d.id = $1"),
+                       Params().Text(id)));
+  if (selected.rows() == 0) {
+    return absl::NotFoundError(absl::StrCat("no document with id '", std::string(id), "'"));
+  }
+  const int64_t seq = selected.row(0).Int64(0);
+  v1::Document deleted;
+  KORPUS_RETURN_IF_ERROR(
+      internal::ReadDocument(selected.row(0), v1::DOCUMENT_VIEW_BASIC, deleted));
+  PostgresRemovalTables tables(*connection);
+  KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, seq));
+  KORPUS_RETURN_IF_ERROR(
+      connection->Exec("DELETE FROM documents WHERE seq = $1", Params().Int(seq)).status());
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  return deleted;
+}
+
+absl::StatusOr<int64_t> PostgresStore::Reannotate(
+    const v1::ReannotateDocumentsRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(internal::ReannotateSelection selection,
+                          internal::PrepareReannotate(request));
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(*connection));
+  KORPUS_RETURN_IF_ERROR(connection->Exec(kWriteLock).status());
+  PostgresRemovalTables tables(*connection);
+  for (const std::string& id : selection.ids) {
+    KORPUS_ASSIGN_OR_RETURN(std::vector<internal::SqlRow> found,
+                            tables.Query("SELECT seq FROM documents WHERE id = ?1", {id}));
+    if (found.empty()) return absl::NotFoundError(absl::StrCat("no document with id '", id, "'"));
+  }
+  KORPUS_ASSIGN_OR_RETURN(
+      std::vector<internal::SqlRow> selected,
+      tables.Query(absl::StrCat("SELECT d.seq FROM documents d WHERE ", selection.where,
+                                " ORDER BY d.seq"),
+                   selection.params));
+  for (const internal::SqlRow& row : selected) {
+    const int64_t seq = internal::SqlInt(row[0]);
+    KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, seq));
+    KORPUS_ASSIGN_OR_RETURN(
+        Result stored,
+        connection->Exec(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_TEXT),
+                                      " FROM documents d WHERE d.seq = $1"),
+                         Params().Int(seq)));
+    if (stored.rows() != 1) return absl::InternalError("postgresql: a selected document vanished");
+    v1::Document document;
+    KORPUS_RETURN_IF_ERROR(
+        internal::ReadDocument(stored.row(0), v1::DOCUMENT_VIEW_TEXT, document));
+    KORPUS_RETURN_IF_ERROR(
+        connection
+            ->Exec("UPDATE documents SET state = $2, state_reason = '', sentence_count = 0, "
+                   "token_count = 0, search = to_tsvector('simple', title) || "
+                   "to_tsvector('simple', text) || $3::tsvector WHERE seq = $1",
+                   Params()
+                       .Int(seq)
+                       .Int(v1::DOCUMENT_STATE_PENDING)
+                       .OwnedText(LemmaTsVector(morphology_->IndexTerms(document))))
+            .status());
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  return static_cast<int64_t>(selected.size());
 }
 
 absl::StatusOr<v1::Document> PostgresStore::Get(std::string_view id, v1::DocumentView view) {

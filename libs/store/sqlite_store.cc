@@ -28,6 +28,7 @@
 #include "libs/store/paging.h"
 #include "libs/store/query.h"
 #include "libs/store/search_terms.h"
+#include "libs/store/removal.h"
 #include "libs/store/story_rows.h"
 
 namespace korpus::store {
@@ -104,6 +105,9 @@ class Statement {
   }
 
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+  int Type(int column) const { return sqlite3_column_type(stmt_, column); }
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
   int64_t Int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   double Double(int column) const { return sqlite3_column_double(stmt_, column); }
   std::string_view Text(int column) const {
@@ -668,6 +672,72 @@ class SqliteStoryTables final : public internal::StoryTables {
   SqliteStore::Connection& connection_;
 };
 
+// removal.h's statements on the writer connection, inside the caller's
+// write transaction.
+class SqliteRemovalTables final : public internal::RemovalTables {
+ public:
+  explicit SqliteRemovalTables(SqliteStore::Connection& connection)
+      : connection_(connection), stories_(connection) {}
+
+  absl::StatusOr<std::vector<internal::SqlRow>> Query(
+      std::string_view sql, const std::vector<internal::SqlValue>& params) override {
+    KORPUS_ASSIGN_OR_RETURN(Statement statement, connection_.Prepare(std::string(sql)));
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i + 1);
+      const internal::SqlValue& value = params[i];
+      if (const auto* n = std::get_if<int64_t>(&value)) {
+        statement.BindInt64(index, *n);
+      } else if (const auto* d = std::get_if<double>(&value)) {
+        statement.BindDouble(index, *d);
+      } else if (const auto* t = std::get_if<std::string>(&value)) {
+        statement.BindText(index, *t);
+      } else if (const auto* b = std::get_if<internal::SqlBlob>(&value)) {
+        statement.BindBlob(index, b->bytes);
+      } else {
+        statement.BindNull(index);
+      }
+    }
+    std::vector<internal::SqlRow> rows;
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+      if (!has_row) return rows;
+      internal::SqlRow& row = rows.emplace_back();
+      for (int c = 0; c < statement.ColumnCount(); ++c) {
+        switch (statement.Type(c)) {
+          case SQLITE_INTEGER:
+            row.emplace_back(statement.Int64(c));
+            break;
+          case SQLITE_FLOAT:
+            row.emplace_back(statement.Double(c));
+            break;
+          case SQLITE_TEXT:
+            row.emplace_back(std::string(statement.Text(c)));
+            break;
+          case SQLITE_BLOB:
+            row.emplace_back(internal::SqlBlob{std::string(statement.Blob(c))});
+            break;
+          default:
+            row.emplace_back(std::monostate());
+        }
+      }
+    }
+  }
+
+  absl::Status RemoveQuoteIndex(int64_t seq) override {
+    // quotes_fts keeps no copy of its content: entries go by their values.
+    return Query("INSERT INTO quotes_fts (quotes_fts, rowid, text) "
+                 "SELECT 'delete', id, text FROM quotes WHERE document_seq = ?1",
+                 {seq})
+        .status();
+  }
+
+  internal::StoryTables& Stories() override { return stories_; }
+
+ private:
+  SqliteStore::Connection& connection_;
+  SqliteStoryTables stories_;
+};
+
 // Schema migrations, applied in order at open. Append only: never edit a
 // released migration; a new version gets a new entry. `backfill`, if set,
 // runs after the SQL in the same transaction, for what SQL alone cannot
@@ -844,6 +914,11 @@ CREATE VIRTUAL TABLE documents_fts USING fts5(
 );
 )sql",
      nullptr, &BackfillLemmas},
+    // The gateway's reconciler lists PENDING documents oldest first
+    // (ListDocumentsRequest.state), and Reannotate selects by state.
+    {6, R"sql(
+CREATE INDEX documents_by_state ON documents (state, seq);
+)sql"},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -1237,6 +1312,126 @@ absl::StatusOr<AnnotateResult> SqliteStore::MarkFailed(std::string_view id,
   KORPUS_ASSIGN_OR_RETURN(result.stored_basic, ReadBasic(connection, id));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   return result;
+}
+
+namespace {
+
+// The document `seq` or `id` (the other 0 or empty) in DOCUMENT_VIEW_TEXT
+// with its seq and stored lemmas, inside the caller's transaction.
+struct StoredText {
+  int64_t seq = 0;
+  v1::Document document;  // DOCUMENT_VIEW_TEXT
+  v1::Document basic;
+  std::string lemmas;
+};
+absl::StatusOr<StoredText> ReadStoredText(SqliteStore::Connection& connection, int64_t seq,
+                                          std::string_view id) {
+  KORPUS_ASSIGN_OR_RETURN(
+      Statement select,
+      connection.Prepare(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_TEXT),
+                                      ", d.lemmas FROM documents d WHERE ",
+                                      seq != 0 ? "d.seq = ?1" : "d.id = ?1")));
+  if (seq != 0) {
+    select.BindInt64(1, seq);
+  } else {
+    select.BindText(1, id);
+  }
+  KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+  if (!has_row) {
+    return absl::NotFoundError(absl::StrCat("no document with id '", std::string(id), "'"));
+  }
+  StoredText stored;
+  stored.seq = select.Int64(0);
+  KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, v1::DOCUMENT_VIEW_TEXT, stored.document));
+  KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, v1::DOCUMENT_VIEW_BASIC, stored.basic));
+  stored.lemmas = std::string(select.Text(internal::ColumnCount(v1::DOCUMENT_VIEW_TEXT)));
+  return stored;
+}
+
+// Writes the full-text entry of document `seq`: removes the one with the
+// old values (the index keeps no copy of its content) and, unless
+// `new_lemmas` is null, adds one with the new lemmas.
+absl::Status ReindexText(SqliteStore::Connection& connection, int64_t seq,
+                         const v1::Document& document, const std::string& old_lemmas,
+                         const std::string* new_lemmas) {
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement remove,
+        connection.Prepare("INSERT INTO documents_fts (documents_fts, rowid, title, text, "
+                           "lemmas) VALUES ('delete', ?1, ?2, ?3, ?4)"));
+    remove.BindInt64(1, seq);
+    remove.BindText(2, document.title());
+    remove.BindText(3, document.text());
+    remove.BindText(4, old_lemmas);
+    KORPUS_RETURN_IF_ERROR(remove.Run());
+  }
+  if (new_lemmas == nullptr) return absl::OkStatus();
+  KORPUS_ASSIGN_OR_RETURN(
+      Statement index, connection.Prepare("INSERT INTO documents_fts (rowid, title, text, lemmas) "
+                                          "VALUES (?1, ?2, ?3, ?4)"));
+  index.BindInt64(1, seq);
+  index.BindText(2, document.title());
+  index.BindText(3, document.text());
+  index.BindText(4, *new_lemmas);
+  return index.Run();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Document> SqliteStore::Delete(std::string_view id) {
+  if (id.empty()) return absl::InvalidArgumentError("DeleteDocumentRequest.id is empty");
+  Connection& connection = *writer_;
+  absl::MutexLock lock(&connection.mu);
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction,
+                          Transaction::Begin(connection, "BEGIN IMMEDIATE"));
+  KORPUS_ASSIGN_OR_RETURN(StoredText stored, ReadStoredText(connection, 0, id));
+  SqliteRemovalTables tables(connection);
+  KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, stored.seq));
+  KORPUS_RETURN_IF_ERROR(
+      ReindexText(connection, stored.seq, stored.document, stored.lemmas, nullptr));
+  {
+    KORPUS_ASSIGN_OR_RETURN(Statement remove,
+                            connection.Prepare("DELETE FROM documents WHERE seq = ?1"));
+    remove.BindInt64(1, stored.seq);
+    KORPUS_RETURN_IF_ERROR(remove.Run());
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  return std::move(stored.basic);
+}
+
+absl::StatusOr<int64_t> SqliteStore::Reannotate(const v1::ReannotateDocumentsRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(internal::ReannotateSelection selection,
+                          internal::PrepareReannotate(request));
+  Connection& connection = *writer_;
+  absl::MutexLock lock(&connection.mu);
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction,
+                          Transaction::Begin(connection, "BEGIN IMMEDIATE"));
+  SqliteRemovalTables tables(connection);
+  for (const std::string& id : selection.ids) {
+    KORPUS_ASSIGN_OR_RETURN(std::vector<internal::SqlRow> found,
+                            tables.Query("SELECT seq FROM documents WHERE id = ?1", {id}));
+    if (found.empty()) return absl::NotFoundError(absl::StrCat("no document with id '", id, "'"));
+  }
+  KORPUS_ASSIGN_OR_RETURN(
+      std::vector<internal::SqlRow> selected,
+      tables.Query(absl::StrCat("SELECT d.seq FROM documents d WHERE ", selection.where,
+                                " ORDER BY d.seq"),
+                   selection.params));
+  for (const internal::SqlRow& row : selected) {
+    const int64_t seq = internal::SqlInt(row[0]);
+    KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, seq));
+    KORPUS_ASSIGN_OR_RETURN(StoredText stored, ReadStoredText(connection, seq, ""));
+    const std::string lemmas = absl::StrJoin(morphology_->IndexTerms(stored.document), " ");
+    KORPUS_RETURN_IF_ERROR(
+        tables
+            .Query("UPDATE documents SET state = ?2, state_reason = '', sentence_count = 0, "
+                   "token_count = 0, lemmas = ?3 WHERE seq = ?1",
+                   {seq, int64_t{v1::DOCUMENT_STATE_PENDING}, lemmas})
+            .status());
+    KORPUS_RETURN_IF_ERROR(ReindexText(connection, seq, stored.document, stored.lemmas, &lemmas));
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  return static_cast<int64_t>(selected.size());
 }
 
 absl::StatusOr<v1::Document> SqliteStore::Get(std::string_view id, v1::DocumentView view) {

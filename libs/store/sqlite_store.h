@@ -108,6 +108,8 @@ class SqliteStore final : public Store {
   absl::StatusOr<AnnotateResult> Annotate(std::string_view id,
                                           const v1::Annotations& annotations) override;
   absl::StatusOr<AnnotateResult> MarkFailed(std::string_view id, std::string_view reason) override;
+  absl::StatusOr<v1::Document> Delete(std::string_view id) override;
+  absl::StatusOr<int64_t> Reannotate(const v1::ReannotateDocumentsRequest& request) override;
   absl::StatusOr<v1::ListDocumentsResponse> List(const v1::ListDocumentsRequest& request) override;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) override;
   absl::StatusOr<v1::CorpusStats> Stats() override;

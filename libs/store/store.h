@@ -129,6 +129,32 @@ class Store {
   virtual absl::StatusOr<AnnotateResult> MarkFailed(std::string_view id,
                                                     std::string_view reason) = 0;
 
+  // Deletes the document `id` with everything derived from it, in one
+  // transaction: its annotations, full-text and lemma index entries, its
+  // entity links (the entities' document, mention and type counts, total
+  // and maximum salience and canonical name are as if it had never been
+  // stored; an entity no other document mentions disappears), quotes,
+  // timeline rows and term document frequencies, and its story membership
+  // (the story is recomputed from its other documents in joining order,
+  // label and main entities included, with the term frequencies as now
+  // stored; a story left empty disappears). Returns the document as it
+  // was, in DOCUMENT_VIEW_BASIC. NOT_FOUND for an unknown id (so deleting
+  // twice gives NOT_FOUND the second time); INVALID_ARGUMENT for an empty
+  // one.
+  virtual absl::StatusOr<v1::Document> Delete(std::string_view id) = 0;
+
+  // Queues the selected documents for annotation again (a new annotator
+  // model): in one transaction each loses its annotations and everything
+  // derived from them exactly as Delete removes them (the document itself,
+  // text and full-text entry stay), and becomes PENDING with no reason and
+  // zero sentence and token counts, so that Annotate (the gateway's
+  // reconciler) attaches fresh annotations and nothing is counted twice.
+  // Returns how many documents were queued (those already PENDING
+  // included). INVALID_ARGUMENT for an empty selection, `all` with another
+  // selector, more than 1000 ids, an empty id or an unknown state;
+  // NOT_FOUND (nothing changed) if one of `ids` is not stored.
+  virtual absl::StatusOr<int64_t> Reannotate(const v1::ReannotateDocumentsRequest& request) = 0;
+
   // The document with this id in `view`. NOT_FOUND ("no document with id
   // 'x'") if there is none; INVALID_ARGUMENT if `id` is empty.
   virtual absl::StatusOr<v1::Document> Get(

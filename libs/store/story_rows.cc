@@ -347,6 +347,31 @@ absl::Status AssignStory(StoryTables& tables, const v1::Document& document, int6
   return absl::OkStatus();
 }
 
+absl::Status RebuildStory(StoryTables& tables, int64_t story_seq, std::string_view story_id,
+                          const std::vector<StoryMember>& members) {
+  if (members.empty()) return absl::InternalError("RebuildStory without members");
+  const nlp::StoryClusterer clusterer;
+  nlp::Story story;
+  story.story_id = std::string(story_id);
+  for (const StoryMember& member : members) {
+    const std::vector<nlp::TermCount> terms = StoryTerms(member.annotations);
+    std::vector<std::string> keys = {kDocumentCountKey};
+    for (const nlp::TermCount& term : terms) keys.push_back(term.key);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    using FrequencyMap = absl::flat_hash_map<std::string, int64_t>;
+    KORPUS_ASSIGN_OR_RETURN(FrequencyMap frequency, tables.Frequencies(keys));
+    const auto count = frequency.find(kDocumentCountKey);
+    const int64_t documents = count != frequency.end() ? count->second : 0;
+    const StoredDocumentFrequencies frequencies(documents, std::move(frequency));
+    const nlp::StoryFeatures features = nlp::MakeStoryFeatures(
+        terms, StoryEvidenceOf(member.annotations, member.time_micros), frequencies,
+        clusterer.options());
+    nlp::AddToStory(story, member.document_id, features, clusterer.options());
+  }
+  return tables.UpdateStory(story_seq, RowOf(story));
+}
+
 absl::StatusOr<StoryListing> PrepareStoryListing(const v1::ListStoriesRequest& request) {
   StoryListing listing;
   if (request.min_documents() < 0) {

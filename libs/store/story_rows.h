@@ -96,6 +96,20 @@ class StoryTables {
 absl::Status AssignStory(StoryTables& tables, const v1::Document& document, int64_t document_seq,
                          DocumentRow& row);
 
+// A remaining member of a story, for RebuildStory.
+struct StoryMember {
+  std::string document_id;
+  v1::Annotations annotations;
+  int64_t time_micros = 0;  // published_at, else ingested_at
+};
+
+// Recomputes the story `story_seq` (`story_id`) from `members` (not empty)
+// in joining order, as AssignStory would have built it from them with the
+// term frequencies now stored, and rewrites its row: what is left when a
+// member is deleted or re-annotated (removal.h).
+absl::Status RebuildStory(StoryTables& tables, int64_t story_seq, std::string_view story_id,
+                          const std::vector<StoryMember>& members);
+
 // The nlp inputs of a stored document: Annotations.terms as TermCounts and
 // the StoryEvidence from tokens, sentences, entities, quotes and dates
 // (code point offsets throughout); `time_micros` is the document time.
