@@ -44,6 +44,11 @@ absl::StatusOr<v1::SearchResponse> StorageClient::Search(const v1::SearchRequest
   return internal::UnaryCall(*stub_, &Stub::Search, request, options, "storage");
 }
 
+absl::StatusOr<v1::PollWatchResponse> StorageClient::PollWatch(const v1::PollWatchRequest& request,
+                                                               const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::PollWatch, request, options, "storage");
+}
+
 absl::StatusOr<v1::CorpusStats> StorageClient::GetStats(const CallOptions& options) const {
   return internal::UnaryCall(*stub_, &Stub::GetStats, v1::GetStatsRequest(), options, "storage");
 }

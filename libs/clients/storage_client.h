@@ -30,6 +30,8 @@ class StorageClient {
       const v1::ListDocumentsRequest& request, const CallOptions& options) const;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request,
                                             const CallOptions& options) const;
+  absl::StatusOr<v1::PollWatchResponse> PollWatch(const v1::PollWatchRequest& request,
+                                                  const CallOptions& options) const;
   absl::StatusOr<v1::CorpusStats> GetStats(const CallOptions& options) const;
   absl::StatusOr<v1::ListEntitiesResponse> ListEntities(const v1::ListEntitiesRequest& request,
                                                         const CallOptions& options) const;

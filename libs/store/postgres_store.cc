@@ -28,6 +28,7 @@
 #include "libs/store/search_terms.h"
 #include "libs/store/removal.h"
 #include "libs/store/story_rows.h"
+#include "libs/store/watch.h"
 
 namespace korpus::store {
 namespace {
@@ -202,6 +203,15 @@ COMMENT ON COLUMN documents.search IS
     // (ListDocumentsRequest.state), and Reannotate selects by state.
     {6, R"sql(
 CREATE INDEX documents_by_state ON documents (state, seq);
+)sql"},
+    // Watch positions (Store::PollWatch): documents.watch_seq, assigned
+    // when a document becomes ANNOTATED; the annotated documents stored
+    // before get theirs in ingestion order, after any existing position.
+    {7, R"sql(
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS watch_seq bigint;
+CREATE UNIQUE INDEX IF NOT EXISTS documents_by_watch_seq ON documents (watch_seq);
+UPDATE documents SET watch_seq = (SELECT coalesce(max(watch_seq), 0) FROM documents) + seq
+  WHERE state = 2 AND watch_seq IS NULL;
 )sql"},
 };
 
@@ -1209,6 +1219,18 @@ class PostgresRemovalTables final : public internal::RemovalTables {
 
 namespace {
 
+// Gives the document `seq`, just become ANNOTATED, the next watch position,
+// inside the caller's write transaction. Writes hold kWriteLock until they
+// commit, so positions commit in their order and a reader that sees one
+// sees every smaller one.
+absl::Status AssignWatchPosition(Connection& connection, int64_t seq) {
+  return connection
+      .Exec("UPDATE documents SET watch_seq = "
+            "(SELECT coalesce(max(watch_seq), 0) + 1 FROM documents) WHERE seq = $1",
+            Params().Int(seq))
+      .status();
+}
+
 // Everything an annotated document adds besides its documents row (with its
 // search vector), inside the caller's write transaction: extraction rows,
 // story, the annotations row and entity rows. Put and Annotate share it.
@@ -1291,6 +1313,9 @@ absl::StatusOr<PutResult> PostgresStore::Write(const v1::Document& document, Wri
   if (row.has_annotations) {
     KORPUS_RETURN_IF_ERROR(WriteAnnotations(*connection, seq, document, row));
   }
+  if (basic.state() == v1::DOCUMENT_STATE_ANNOTATED) {
+    KORPUS_RETURN_IF_ERROR(AssignWatchPosition(*connection, seq));
+  }
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   result.created = true;
   result.stored_basic = std::move(row.basic);
@@ -1338,6 +1363,7 @@ absl::StatusOr<AnnotateResult> PostgresStore::Annotate(std::string_view id,
                      .OwnedText(LemmaTsVector(morphology_->IndexTerms(document))))
           .status());
   KORPUS_RETURN_IF_ERROR(WriteAnnotations(*connection, seq, document, row));
+  KORPUS_RETURN_IF_ERROR(AssignWatchPosition(*connection, seq));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   result.changed = true;
   result.stored_basic = std::move(row.basic);
@@ -2085,6 +2111,70 @@ absl::StatusOr<v1::Story> PostgresStore::GetStory(const v1::GetStoryRequest& req
   KORPUS_RETURN_IF_ERROR(ReadStoryDetails(*connection, seq, -1, story));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   return story;
+}
+
+absl::StatusOr<v1::PollWatchResponse> PostgresStore::PollWatch(
+    const v1::PollWatchRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::WatchPlan plan, internal::PrepareWatch(request));
+  v1::PollWatchResponse response;
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  // The last position this poll looks at: kWatchScanLimit positions on at
+  // most (the current last one for start_from_now). Positions commit in
+  // their order (AssignWatchPosition), so none at or below it can appear
+  // later.
+  int64_t bound = plan.after;
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result scan,
+        plan.from_now
+            ? connection->Exec("SELECT max(watch_seq) FROM documents")
+            : connection->Exec("SELECT max(watch_seq) FROM (SELECT watch_seq FROM documents "
+                               "WHERE watch_seq > $1 ORDER BY watch_seq LIMIT $2) s",
+                               Params().Int(plan.after).Int(kWatchScanLimit)));
+    if (scan.rows() == 1 && !scan.row(0).IsNull(0)) bound = scan.row(0).Int64(0);
+  }
+  if (plan.from_now || bound == plan.after) {
+    response.set_cursor(internal::WatchCursor(plan, bound));
+    return response;
+  }
+  // Parameters: $1 after, $2 bound, $3 limit, $4 state, $5-$10 the date and
+  // source filters, then the query's terms (BindLeaves), then the entities.
+  Params params;
+  params.Int(plan.after).Int(bound).Int(plan.max_events + 1).Int(v1::DOCUMENT_STATE_ANNOTATED);
+  params.Int(plan.filters.dated ? 1 : 0)
+      .Int(plan.filters.after_seconds)
+      .Int(plan.filters.after_nanos)
+      .Int(plan.filters.before_seconds)
+      .Int(plan.filters.before_nanos)
+      .Text(plan.filters.source_prefix);
+  const int first_entity = 11 + BindLeaves(plan.query.Leaves(), *morphology_, params);
+  for (const std::string& id : plan.entity_ids) params.Text(id);
+  KORPUS_ASSIGN_OR_RETURN(
+      Result result,
+      connection->Exec(
+          absl::StrCat("SELECT ", internal::Columns(plan.view), ", d.watch_seq FROM documents d "
+                       "WHERE d.watch_seq > $1 AND d.watch_seq <= $2 AND d.state = $4 "
+                       "AND ($5 = 0 OR ((d.published_at_seconds, d.published_at_nanos) >= "
+                       "($6, $7) AND (d.published_at_seconds, d.published_at_nanos) < ($8, $9))) "
+                       "AND ($10 = '' OR starts_with(d.source_uri, $10)) AND d.search @@ ",
+                       TsQuery(plan.query, 11),
+                       MentionsAll("d.seq", first_entity, plan.entity_ids.size()),
+                       " ORDER BY d.watch_seq LIMIT $3"),
+          params));
+  const int position_column = internal::ColumnCount(plan.view);
+  int64_t reached = bound;
+  for (int i = 0; i < result.rows(); ++i) {
+    const Row row = result.row(i);
+    if (response.events_size() == plan.max_events) {
+      reached = row.Int64(position_column) - 1;
+      break;
+    }
+    v1::WatchEvent* event = response.add_events();
+    KORPUS_RETURN_IF_ERROR(internal::ReadDocument(row, plan.view, *event->mutable_document()));
+    event->set_cursor(internal::WatchCursor(plan, row.Int64(position_column)));
+  }
+  response.set_cursor(internal::WatchCursor(plan, reached));
+  return response;
 }
 
 }  // namespace korpus::store

@@ -130,6 +130,7 @@ class PostgresStore final : public Store {
   absl::StatusOr<int64_t> Reannotate(const v1::ReannotateDocumentsRequest& request) override;
   absl::StatusOr<v1::ListDocumentsResponse> List(const v1::ListDocumentsRequest& request) override;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) override;
+  absl::StatusOr<v1::PollWatchResponse> PollWatch(const v1::PollWatchRequest& request) override;
   absl::StatusOr<v1::CorpusStats> Stats() override;
   absl::StatusOr<v1::ListEntitiesResponse> ListEntities(
       const v1::ListEntitiesRequest& request) override;

@@ -30,6 +30,7 @@
 #include "libs/store/search_terms.h"
 #include "libs/store/removal.h"
 #include "libs/store/story_rows.h"
+#include "libs/store/watch.h"
 
 namespace korpus::store {
 namespace {
@@ -754,6 +755,28 @@ struct Migration {
 absl::Status BackfillLemmas(SqliteStore::Connection& connection,
                             const SearchMorphology& morphology);
 
+// Migration 7: the watch position column, its index and the positions of
+// the ANNOTATED documents stored before (after any existing position, in
+// ingestion order). The column is added here rather than in SQL, which has
+// no ADD COLUMN IF NOT EXISTS, so that migrating again finds it in place.
+absl::Status AddWatchPositions(SqliteStore::Connection& connection) {
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement column,
+        connection.Prepare(
+            "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'watch_seq'"));
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, column.Step());
+    if (has_row && column.Int64(0) == 0) {
+      KORPUS_RETURN_IF_ERROR(connection.Exec("ALTER TABLE documents ADD COLUMN watch_seq INTEGER"));
+    }
+  }
+  return connection.Exec(
+      "CREATE UNIQUE INDEX IF NOT EXISTS documents_by_watch_seq ON documents (watch_seq); "
+      "UPDATE documents SET watch_seq = "
+      "(SELECT coalesce(max(watch_seq), 0) FROM documents) + seq "
+      "WHERE state = 2 AND watch_seq IS NULL;");
+}
+
 constexpr Migration kMigrations[] = {
     {1, R"sql(
 CREATE TABLE documents (
@@ -919,6 +942,10 @@ CREATE VIRTUAL TABLE documents_fts USING fts5(
     {6, R"sql(
 CREATE INDEX documents_by_state ON documents (state, seq);
 )sql"},
+    // Watch positions (Store::PollWatch): documents.watch_seq, assigned
+    // when a document becomes ANNOTATED; the annotated documents stored
+    // before get theirs in ingestion order (AddWatchPositions).
+    {7, "-- documents.watch_seq: AddWatchPositions", &AddWatchPositions},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -1087,6 +1114,18 @@ SqliteStore::~SqliteStore() = default;
 
 namespace {
 
+// Gives the document `seq`, just become ANNOTATED, the next watch position,
+// inside the caller's write transaction (writes are serialised by the
+// writer connection, so positions commit in their order).
+absl::Status AssignWatchPosition(SqliteStore::Connection& connection, int64_t seq) {
+  KORPUS_ASSIGN_OR_RETURN(
+      Statement update,
+      connection.Prepare("UPDATE documents SET watch_seq = "
+                         "(SELECT coalesce(max(watch_seq), 0) + 1 FROM documents) WHERE seq = ?1"));
+  update.BindInt64(1, seq);
+  return update.Run();
+}
+
 // Everything an annotated document adds besides its documents row and its
 // full-text entry, inside the caller's write transaction: extraction rows,
 // story, the annotations row and entity rows. Put and Annotate share it.
@@ -1201,6 +1240,9 @@ absl::StatusOr<PutResult> SqliteStore::Write(const v1::Document& document, Write
   if (row.has_annotations) {
     KORPUS_RETURN_IF_ERROR(WriteAnnotations(connection, seq, document, row));
   }
+  if (basic.state() == v1::DOCUMENT_STATE_ANNOTATED) {
+    KORPUS_RETURN_IF_ERROR(AssignWatchPosition(connection, seq));
+  }
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   result.created = true;
   result.stored_basic = std::move(row.basic);
@@ -1280,6 +1322,7 @@ absl::StatusOr<AnnotateResult> SqliteStore::Annotate(std::string_view id,
     KORPUS_RETURN_IF_ERROR(index.Run());
   }
   KORPUS_RETURN_IF_ERROR(WriteAnnotations(connection, seq, document, row));
+  KORPUS_RETURN_IF_ERROR(AssignWatchPosition(connection, seq));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   result.changed = true;
   result.stored_basic = std::move(row.basic);
@@ -2068,6 +2111,82 @@ absl::StatusOr<v1::Story> SqliteStore::GetStory(const v1::GetStoryRequest& reque
   KORPUS_RETURN_IF_ERROR(ReadStoryDetails(connection, seq, -1, story));
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
   return story;
+}
+
+absl::StatusOr<v1::PollWatchResponse> SqliteStore::PollWatch(const v1::PollWatchRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::WatchPlan plan, internal::PrepareWatch(request));
+  const std::string match = Fts5Match(plan.query, *morphology_);
+  v1::PollWatchResponse response;
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
+  absl::MutexLock lock(&connection.mu);
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
+  // The last position this poll looks at: kWatchScanLimit positions on at
+  // most (the current last one for start_from_now).
+  int64_t bound = plan.after;
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement scan,
+        connection.Prepare(plan.from_now
+                               ? "SELECT max(watch_seq) FROM documents"
+                               : "SELECT max(watch_seq) FROM (SELECT watch_seq FROM documents "
+                                 "WHERE watch_seq > ?1 ORDER BY watch_seq LIMIT ?2)"));
+    if (!plan.from_now) {
+      scan.BindInt64(1, plan.after);
+      scan.BindInt64(2, kWatchScanLimit);
+    }
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, scan.Step());
+    if (has_row && !scan.IsNull(0)) bound = scan.Int64(0);
+  }
+  if (plan.from_now || bound == plan.after) {
+    KORPUS_RETURN_IF_ERROR(transaction.Commit());
+    response.set_cursor(internal::WatchCursor(plan, bound));
+    return response;
+  }
+  // The new positions are few; each is checked against the full-text index
+  // by its rowid rather than the index walked for every match.
+  KORPUS_ASSIGN_OR_RETURN(
+      Statement select,
+      connection.Prepare(absl::StrCat(
+          "SELECT ", internal::Columns(plan.view), ", d.watch_seq FROM documents d "
+          "WHERE d.watch_seq > ?1 AND d.watch_seq <= ?2 AND d.state = ?5 "
+          "AND EXISTS (SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?3 "
+          "AND documents_fts.rowid = d.seq) "
+          "AND (?6 = 0 OR ((d.published_at_seconds, d.published_at_nanos) >= (?7, ?8) "
+          "AND (d.published_at_seconds, d.published_at_nanos) < (?9, ?10))) "
+          "AND (?11 = '' OR substr(d.source_uri, 1, length(?11)) = ?11)",
+          MentionsAll("d.seq", 12, plan.entity_ids.size()), " ORDER BY d.watch_seq LIMIT ?4")));
+  select.BindInt64(1, plan.after);
+  select.BindInt64(2, bound);
+  select.BindText(3, match);
+  // One more than asked, to learn whether the poll stopped short of `bound`.
+  select.BindInt64(4, plan.max_events + 1);
+  select.BindInt64(5, v1::DOCUMENT_STATE_ANNOTATED);
+  select.BindInt64(6, plan.filters.dated ? 1 : 0);
+  select.BindInt64(7, plan.filters.after_seconds);
+  select.BindInt64(8, plan.filters.after_nanos);
+  select.BindInt64(9, plan.filters.before_seconds);
+  select.BindInt64(10, plan.filters.before_nanos);
+  select.BindText(11, plan.filters.source_prefix);
+  for (size_t i = 0; i < plan.entity_ids.size(); ++i) {
+    select.BindText(12 + static_cast<int>(i), plan.entity_ids[i]);
+  }
+  const int position_column = internal::ColumnCount(plan.view);
+  int64_t reached = bound;
+  while (true) {
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+    if (!has_row) break;
+    if (response.events_size() == plan.max_events) {
+      reached = select.Int64(position_column) - 1;
+      break;
+    }
+    v1::WatchEvent* event = response.add_events();
+    KORPUS_RETURN_IF_ERROR(internal::ReadDocument(select, plan.view, *event->mutable_document()));
+    event->set_cursor(internal::WatchCursor(plan, select.Int64(position_column)));
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  response.set_cursor(internal::WatchCursor(plan, reached));
+  return response;
 }
 
 }  // namespace korpus::store

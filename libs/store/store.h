@@ -35,6 +35,7 @@
 #include "absl/status/statusor.h"
 #include "korpus/v1/document.pb.h"
 #include "korpus/v1/query.pb.h"
+#include "korpus/v1/storage.pb.h"
 
 namespace korpus::nlp {
 class SearchLexicon;
@@ -47,6 +48,8 @@ inline constexpr int kMaxEntityFilters = 16;
 // Most aliases per entity in ListEntities and GetEntity responses.
 inline constexpr int kListedAliases = 5;
 inline constexpr int kEntityAliases = 100;
+// Most watch positions one PollWatch scans, matching or not.
+inline constexpr int kWatchScanLimit = 5000;
 
 // How Store::Write sets ingested_at: now (Put) or from the document (Import).
 enum class WriteMode { kPut, kImport };
@@ -179,6 +182,23 @@ class Store {
   // entity_ids as List rejects them. With entity_ids, only documents that
   // also mention all of those entities match.
   virtual absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) = 0;
+
+  // One step of a watch (a saved search, CorpusService.Watch): the
+  // documents matching request.watch (query and filters as in Search)
+  // whose watch position lies after its cursor, in position order, at most
+  // max_events (0 means 100). The watch position is assigned, increasing,
+  // when a document becomes ANNOTATED (Put or Import of an annotated
+  // document, Annotate); positions become visible in their order, so a
+  // poll never skips one that commits later. Only ANNOTATED documents are
+  // delivered. One poll scans at most kWatchScanLimit positions; the
+  // response's cursor says where the next poll continues. An empty cursor
+  // starts before the first position; start_from_now at the current last
+  // one (no events). Cursors are page tokens bound to the query (its
+  // parsed form), view and filters. INVALID_ARGUMENT for what Search
+  // rejects (naming WatchRequest fields), a cursor that is malformed or
+  // came from another watch, cursor together with start_from_now, or
+  // max_events outside [0, 1000].
+  virtual absl::StatusOr<v1::PollWatchResponse> PollWatch(const v1::PollWatchRequest& request) = 0;
 
   // The corpus's entities: every entity_id found in Annotations.entities of
   // the stored documents, with figures over all its documents (see

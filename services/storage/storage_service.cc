@@ -92,6 +92,12 @@ grpc::Status StorageServiceImpl::Search(grpc::ServerContext* context,
   return Respond(store_.Search(*request), response);
 }
 
+grpc::Status StorageServiceImpl::PollWatch(grpc::ServerContext* context,
+                                           const v1::PollWatchRequest* request,
+                                           v1::PollWatchResponse* response) {
+  return Respond(store_.PollWatch(*request), response);
+}
+
 grpc::Status StorageServiceImpl::GetStats(grpc::ServerContext* context,
                                           const v1::GetStatsRequest* request,
                                           v1::CorpusStats* response) {

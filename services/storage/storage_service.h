@@ -26,6 +26,8 @@ class StorageServiceImpl final : public v1::StorageService::Service {
                              v1::ListDocumentsResponse* response) override;
   grpc::Status Search(grpc::ServerContext* context, const v1::SearchRequest* request,
                       v1::SearchResponse* response) override;
+  grpc::Status PollWatch(grpc::ServerContext* context, const v1::PollWatchRequest* request,
+                         v1::PollWatchResponse* response) override;
   grpc::Status GetStats(grpc::ServerContext* context, const v1::GetStatsRequest* request,
                         v1::CorpusStats* response) override;
   // Pages through the store (store::ExportDocuments); CANCELLED if the
