@@ -55,6 +55,16 @@ absl::StatusOr<v1::SearchResponse> CorpusClient::Search(const v1::SearchRequest&
   return internal::UnaryCall(*stub_, &Stub::Search, request, options, "gateway");
 }
 
+absl::StatusOr<v1::DeleteDocumentResponse> CorpusClient::DeleteDocument(
+    const v1::DeleteDocumentRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::DeleteDocument, request, options, "gateway");
+}
+
+absl::StatusOr<v1::ReannotateDocumentsResponse> CorpusClient::ReannotateDocuments(
+    const v1::ReannotateDocumentsRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ReannotateDocuments, request, options, "gateway");
+}
+
 absl::StatusOr<v1::CorpusStats> CorpusClient::GetStats(const CallOptions& options) const {
   return internal::UnaryCall(*stub_, &Stub::GetStats, v1::GetStatsRequest(), options, "gateway");
 }

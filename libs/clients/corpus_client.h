@@ -47,6 +47,10 @@ class CorpusClient {
                                                       const CallOptions& options) const;
   absl::StatusOr<v1::Story> GetStory(const v1::GetStoryRequest& request,
                                      const CallOptions& options) const;
+  absl::StatusOr<v1::DeleteDocumentResponse> DeleteDocument(
+      const v1::DeleteDocumentRequest& request, const CallOptions& options) const;
+  absl::StatusOr<v1::ReannotateDocumentsResponse> ReannotateDocuments(
+      const v1::ReannotateDocumentsRequest& request, const CallOptions& options) const;
   // Streams every document, in DOCUMENT_VIEW_FULL and ingestion order, to
   // `on_document`; returning false from it stops the stream (CANCELLED).
   // `options.timeout` bounds the whole stream.

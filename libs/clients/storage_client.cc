@@ -34,6 +34,16 @@ absl::StatusOr<v1::AnnotateDocumentResponse> StorageClient::MarkDocumentFailed(
   return internal::UnaryCall(*stub_, &Stub::MarkDocumentFailed, request, options, "storage");
 }
 
+absl::StatusOr<v1::DeleteDocumentResponse> StorageClient::DeleteDocument(
+    const v1::DeleteDocumentRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::DeleteDocument, request, options, "storage");
+}
+
+absl::StatusOr<v1::ReannotateDocumentsResponse> StorageClient::ReannotateDocuments(
+    const v1::ReannotateDocumentsRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ReannotateDocuments, request, options, "storage");
+}
+
 absl::StatusOr<v1::ListDocumentsResponse> StorageClient::ListDocuments(
     const v1::ListDocumentsRequest& request, const CallOptions& options) const {
   return internal::UnaryCall(*stub_, &Stub::ListDocuments, request, options, "storage");

@@ -26,6 +26,10 @@ class StorageClient {
       const v1::AnnotateDocumentRequest& request, const CallOptions& options) const;
   absl::StatusOr<v1::AnnotateDocumentResponse> MarkDocumentFailed(
       const v1::MarkDocumentFailedRequest& request, const CallOptions& options) const;
+  absl::StatusOr<v1::DeleteDocumentResponse> DeleteDocument(
+      const v1::DeleteDocumentRequest& request, const CallOptions& options) const;
+  absl::StatusOr<v1::ReannotateDocumentsResponse> ReannotateDocuments(
+      const v1::ReannotateDocumentsRequest& request, const CallOptions& options) const;
   absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(
       const v1::ListDocumentsRequest& request, const CallOptions& options) const;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request,

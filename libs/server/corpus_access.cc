@@ -26,7 +26,9 @@ constexpr std::pair<const char*, Role> kCorpusServiceRoles[] = {
     {"IngestDocuments", Role::kWriter},
     {"StreamIngestDocuments", Role::kWriter},
     {"ImportDocuments", Role::kWriter},
-    // Deleting and re-annotating documents (Role::kAdmin) go here.
+    // Deleting and re-annotating documents.
+    {"DeleteDocument", Role::kAdmin},
+    {"ReannotateDocuments", Role::kAdmin},
 };
 
 }  // namespace

@@ -288,4 +288,29 @@ grpc::Status CorpusServiceImpl::ImportDocuments(
   return grpc::Status::OK;
 }
 
+grpc::Status CorpusServiceImpl::DeleteDocument(grpc::ServerContext* context,
+                                               const v1::DeleteDocumentRequest* request,
+                                               v1::DeleteDocumentResponse* response) {
+  if (request->id().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("DeleteDocumentRequest.id is empty"));
+  }
+  absl::StatusOr<v1::DeleteDocumentResponse> result =
+      storage_.DeleteDocument(*request, StorageOptions(context));
+  if (!result.ok()) return ToGrpcStatus(FromStorage(result.status()));
+  spdlog::info("deleted document id={}", request->id());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+grpc::Status CorpusServiceImpl::ReannotateDocuments(grpc::ServerContext* context,
+                                                    const v1::ReannotateDocumentsRequest* request,
+                                                    v1::ReannotateDocumentsResponse* response) {
+  absl::StatusOr<v1::ReannotateDocumentsResponse> result =
+      storage_.ReannotateDocuments(*request, StorageOptions(context));
+  if (!result.ok()) return ToGrpcStatus(FromStorage(result.status()));
+  spdlog::info("queued {} documents for re-annotation", result->queued_count());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
 }  // namespace korpus::gateway

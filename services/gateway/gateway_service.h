@@ -108,6 +108,16 @@ class CorpusServiceImpl final : public CorpusServiceBase {
   grpc::Status ImportDocuments(grpc::ServerContext* context,
                                grpc::ServerReader<v1::ImportDocumentsRequest>* reader,
                                v1::ImportDocumentsResponse* response) override;
+  // Admin calls, forwarded to storage (synchronous: rare, and they write).
+  // DeleteDocument checks the id (INVALID_ARGUMENT when empty);
+  // ReannotateDocuments returns at once with the count storage queued, and
+  // the reconciler annotates them.
+  grpc::Status DeleteDocument(grpc::ServerContext* context,
+                              const v1::DeleteDocumentRequest* request,
+                              v1::DeleteDocumentResponse* response) override;
+  grpc::Status ReannotateDocuments(grpc::ServerContext* context,
+                                   const v1::ReannotateDocumentsRequest* request,
+                                   v1::ReannotateDocumentsResponse* response) override;
 
  private:
   CallOptions StorageOptions(const grpc::ServerContextBase* context) const;

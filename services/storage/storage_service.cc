@@ -74,6 +74,40 @@ grpc::Status StorageServiceImpl::MarkDocumentFailed(grpc::ServerContext* context
                          "marking failed", request->id(), response);
 }
 
+grpc::Status StorageServiceImpl::DeleteDocument(grpc::ServerContext* context,
+                                                const v1::DeleteDocumentRequest* request,
+                                                v1::DeleteDocumentResponse* response) {
+  absl::StatusOr<v1::Document> deleted = store_.Delete(request->id());
+  if (!deleted.ok()) {
+    const absl::StatusCode code = deleted.status().code();
+    if (code != absl::StatusCode::kInvalidArgument && code != absl::StatusCode::kNotFound) {
+      spdlog::error("deleting document id={} failed: {}", request->id(), deleted.status());
+    }
+    return ToGrpcStatus(deleted.status());
+  }
+  spdlog::info("deleted document id={}", request->id());
+  *response->mutable_document() = *std::move(deleted);
+  return grpc::Status::OK;
+}
+
+grpc::Status StorageServiceImpl::ReannotateDocuments(grpc::ServerContext* context,
+                                                     const v1::ReannotateDocumentsRequest* request,
+                                                     v1::ReannotateDocumentsResponse* response) {
+  absl::StatusOr<int64_t> queued = store_.Reannotate(*request);
+  if (!queued.ok()) {
+    const absl::StatusCode code = queued.status().code();
+    if (code != absl::StatusCode::kInvalidArgument && code != absl::StatusCode::kNotFound) {
+      spdlog::error("queueing documents for re-annotation failed: {}", queued.status());
+    }
+    return ToGrpcStatus(queued.status());
+  }
+  spdlog::info("queued {} documents for re-annotation (all={} ids={} state={} entity_id={})",
+               *queued, request->all(), request->ids_size(), static_cast<int>(request->state()),
+               request->entity_id());
+  response->set_queued_count(*queued);
+  return grpc::Status::OK;
+}
+
 grpc::Status StorageServiceImpl::GetDocument(grpc::ServerContext* context,
                                              const v1::GetDocumentRequest* request,
                                              v1::Document* response) {

@@ -57,6 +57,12 @@ class StorageServiceImpl final : public v1::StorageService::Service {
   grpc::Status MarkDocumentFailed(grpc::ServerContext* context,
                                   const v1::MarkDocumentFailedRequest* request,
                                   v1::AnnotateDocumentResponse* response) override;
+  grpc::Status DeleteDocument(grpc::ServerContext* context,
+                              const v1::DeleteDocumentRequest* request,
+                              v1::DeleteDocumentResponse* response) override;
+  grpc::Status ReannotateDocuments(grpc::ServerContext* context,
+                                   const v1::ReannotateDocumentsRequest* request,
+                                   v1::ReannotateDocumentsResponse* response) override;
 
  private:
   store::Store& store_;

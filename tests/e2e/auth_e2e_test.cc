@@ -45,6 +45,7 @@ const std::map<std::string, std::string>& ExpectedRoles() {
       {"ListEntities", "reader"},    {"GetEntity", "reader"},
       {"ListQuotes", "reader"},      {"ListStories", "reader"},
       {"GetStory", "reader"},        {"GetTimeline", "reader"},
+      {"DeleteDocument", "admin"},   {"ReannotateDocuments", "admin"},
   };
   return *roles;
 }

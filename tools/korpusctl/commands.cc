@@ -128,6 +128,8 @@ int RunQuotes(Invocation& invocation);
 int RunTimeline(Invocation& invocation);
 int RunStories(Invocation& invocation);
 int RunStory(Invocation& invocation);
+int RunDelete(Invocation& invocation);
+int RunReannotate(Invocation& invocation);
 
 // The commands. Commands that need no gateway (such as an offline
 // `annotate FILE...` running libs/nlp in-process) are added here the same
@@ -192,6 +194,19 @@ constexpr Command kCommands[] = {
      "that mention it; --from/--to keep dates overlapping the range; --unresolved adds the "
      "dates that could not be resolved, last.",
      0, 0, RunTimeline},
+    {"delete", "ID...",
+     "Delete documents (role admin) with everything derived from them: annotations, search "
+     "entries, entity links and counts, quotes, timeline events, keyword statistics and story "
+     "membership. Exit code 1 if any id failed (NOT_FOUND for an unknown or deleted one); the "
+     "others are deleted all the same.",
+     1, -1, RunDelete},
+    {"reannotate", "[--all | --state=pending|annotated|failed | --entity=ID | ID...]",
+     "Queue documents for annotation again with the current annotator (role admin), e.g. "
+     "after a model upgrade: every document (--all), those in a state, those mentioning an "
+     "entity, or the given ids (selectors other than --all combine: all must hold). Their "
+     "annotations are removed and they become PENDING at once; the gateway's reconciler "
+     "annotates them in the background (watch `korpusctl stats`).",
+     0, -1, RunReannotate},
     {"stats", "", "Corpus-wide counts.", 0, 0, RunStats},
     {"export", "[--format=jsonl|binary]",
      "Write the whole corpus to standard output: every document with its text, annotations "
@@ -1069,6 +1084,76 @@ int RunStats(Invocation& invocation) {
               {"tokens:", absl::StrCat(stats->token_count())},
               {"characters:", absl::StrCat(stats->char_count())},
               {"last ingested:", FormatTimestamp(stats->last_ingested_at(), true)}},
+             {});
+  return kExitOk;
+}
+
+// --- delete, reannotate ---
+
+int RunDelete(Invocation& invocation) {
+  std::vector<std::vector<std::string>> rows = {{"ID", "RESULT", "TITLE"}};
+  int exit_code = kExitOk;
+  for (const std::string& id : invocation.args) {
+    v1::DeleteDocumentRequest request;
+    request.set_id(id);
+    absl::StatusOr<v1::DeleteDocumentResponse> deleted =
+        invocation.client().DeleteDocument(request, invocation.call());
+    if (!deleted.ok()) {
+      exit_code = invocation.Fail(deleted.status());
+      if (!invocation.options.json) {
+        rows.push_back({id, absl::StatusCodeToString(deleted.status().code()), ""});
+      }
+      continue;
+    }
+    if (invocation.options.json) {
+      invocation.PrintJson(*deleted);
+    } else {
+      rows.push_back({id, "deleted", deleted->document().title()});
+    }
+  }
+  if (!invocation.options.json) PrintTable(invocation.out, rows, {});
+  return exit_code;
+}
+
+int RunReannotate(Invocation& invocation) {
+  const Command& command = *FindCommand("reannotate");
+  const Options& options = invocation.options;
+  v1::ReannotateDocumentsRequest request;
+  request.set_all(options.all);
+  for (const std::string& id : invocation.args) request.add_ids(id);
+  if (!options.state.empty()) {
+    v1::DocumentState state = v1::DOCUMENT_STATE_UNSPECIFIED;
+    if (!v1::DocumentState_Parse(absl::StrCat("DOCUMENT_STATE_", absl::AsciiStrToUpper(options.state)),
+                                 &state) ||
+        state == v1::DOCUMENT_STATE_UNSPECIFIED) {
+      return UsageError(invocation, command,
+                        absl::StrCat("--state=", options.state,
+                                     " is not pending, annotated or failed"));
+    }
+    request.set_state(state);
+  }
+  if (options.entity_ids.size() > 1) {
+    return UsageError(invocation, command, "--entity takes one entity id here");
+  }
+  if (!options.entity_ids.empty()) request.set_entity_id(options.entity_ids[0]);
+  const bool selective = !invocation.args.empty() || !options.state.empty() ||
+                         !options.entity_ids.empty();
+  if (options.all == selective) {
+    return UsageError(invocation, command,
+                      options.all ? "--all cannot be combined with ids, --state or --entity"
+                                  : "select documents: --all, --state, --entity or ids");
+  }
+  absl::StatusOr<v1::ReannotateDocumentsResponse> queued =
+      invocation.client().ReannotateDocuments(request, invocation.call());
+  if (!queued.ok()) return invocation.Fail(queued.status());
+  if (options.json) {
+    invocation.PrintJson(*queued);
+    return kExitOk;
+  }
+  PrintTable(invocation.out,
+             {{"queued:", absl::StrCat(queued->queued_count(),
+                                       " documents (PENDING until the reconciler annotates "
+                                       "them)")}},
              {});
   return kExitOk;
 }

@@ -72,6 +72,9 @@ struct Options {
   bool include_unresolved = false;
   // stories: only stories with at least this many documents (0: all).
   int min_documents = 0;
+  // reannotate: the documents in this state (pending, annotated or
+  // failed; empty: any).
+  std::string state;
 };
 
 // Every value of the flag --`name` in `args` (the command line without the

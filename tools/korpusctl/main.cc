@@ -25,7 +25,11 @@ ABSL_FLAG(int, page_size, 0,
 ABSL_FLAG(std::string, page_token, "",
           "list, search: start at this page, from a previous `more:` line (env "
           "KORPUS_PAGE_TOKEN).");
-ABSL_FLAG(bool, all, false, "list, search: fetch every page (env KORPUS_ALL).");
+ABSL_FLAG(bool, all, false,
+          "list, search: fetch every page. reannotate: every document (env KORPUS_ALL).");
+ABSL_FLAG(std::string, state, "",
+          "reannotate: the documents in this state: pending, annotated or failed (env "
+          "KORPUS_STATE).");
 ABSL_FLAG(std::string, stdin_format, "text",
           "ingest: how - (standard input) is read: text, html or jsonl (env "
           "KORPUS_STDIN_FORMAT).");
@@ -115,6 +119,7 @@ int main(int argc, char** argv) {
   options.page_size = absl::GetFlag(FLAGS_page_size);
   options.page_token = absl::GetFlag(FLAGS_page_token);
   options.all = absl::GetFlag(FLAGS_all);
+  options.state = absl::GetFlag(FLAGS_state);
   options.stdin_format = absl::GetFlag(FLAGS_stdin_format);
   const std::string format = absl::GetFlag(FLAGS_format);
   options.annotate_format = format.empty() ? "table" : format;
