@@ -37,6 +37,16 @@ prometheus::Family<prometheus::Counter>& DeniedCounter() {
   return *family;
 }
 
+prometheus::Family<prometheus::Counter>& RefusedCounter() {
+  static prometheus::Family<prometheus::Counter>* family =
+      &prometheus::BuildCounter()
+           .Name("korpus_admission_refused_total")
+           .Help("Calls refused with RESOURCE_EXHAUSTED before reaching a handler because the "
+                 "server had --max_concurrent_rpcs calls in flight.")
+           .Register(MetricsRegistry());
+  return *family;
+}
+
 // grpc_auth_metadata_processor.process: runs in gRPC's server auth filter
 // for every call, with the call's initial metadata (":path" included).
 // Answers synchronously: the check is a few SHA-256 compressions.
@@ -44,6 +54,8 @@ struct ProcessorState {
   // Null for a health-only port.
   std::shared_ptr<const AccessPolicy> policy;
   bool health_only = false;
+  // Null: no concurrency limit.
+  std::shared_ptr<AdmissionLimiter> admission;
 };
 
 absl::Status Check(const ProcessorState& state, std::string_view method,
@@ -53,6 +65,7 @@ absl::Status Check(const ProcessorState& state, std::string_view method,
     return absl::PermissionDeniedError(
         "this port (--health_listen) serves only grpc.health.v1.Health; call the main port");
   }
+  if (state.policy == nullptr) return absl::OkStatus();
   return state.policy->Check(method, authorization);
 }
 
@@ -75,7 +88,18 @@ void ProcessMetadata(void* state_pointer, grpc_auth_context* /*context*/,
       consumed.push_back(metadata[i]);
     }
   }
-  const absl::Status status = Check(state, method, authorization);
+  absl::Status status = Check(state, method, authorization);
+  if (status.ok() && state.admission != nullptr && state.admission->Limits(method)) {
+    status = state.admission->TryAdmit();
+    if (!status.ok()) {
+      // Overload: counted, and logged now and then by the limiter, not per
+      // call.
+      RefusedCounter().Add({}).Increment();
+      const std::string message(status.message());
+      done(user_data, nullptr, 0, nullptr, 0, GRPC_STATUS_RESOURCE_EXHAUSTED, message.c_str());
+      return;
+    }
+  }
   if (status.ok()) {
     done(user_data, consumed.data(), consumed.size(), nullptr, 0, GRPC_STATUS_OK, nullptr);
     return;
@@ -96,8 +120,11 @@ void DestroyState(void* state) { delete static_cast<ProcessorState*>(state); }
 class KorpusServerCredentials final : public grpc::ServerCredentials {
  public:
   KorpusServerCredentials(std::optional<ServerTls> tls, std::shared_ptr<const AccessPolicy> policy,
-                          bool health_only)
-      : tls_(std::move(tls)), policy_(std::move(policy)), health_only_(health_only) {}
+                          bool health_only, std::shared_ptr<AdmissionLimiter> admission)
+      : tls_(std::move(tls)),
+        policy_(std::move(policy)),
+        health_only_(health_only),
+        admission_(std::move(admission)) {}
 
   // The policy is given to the constructor; gRPC's C++ processors are not
   // used.
@@ -117,9 +144,10 @@ class KorpusServerCredentials final : public grpc::ServerCredentials {
     } else {
       credentials = grpc_insecure_server_credentials_create();
     }
-    if (policy_ != nullptr || health_only_) {
+    if (policy_ != nullptr || health_only_ || admission_ != nullptr) {
       grpc_server_credentials_set_auth_metadata_processor(
-          credentials, {ProcessMetadata, DestroyState, new ProcessorState{policy_, health_only_}});
+          credentials, {ProcessMetadata, DestroyState,
+                        new ProcessorState{policy_, health_only_, admission_}});
     }
     const int port = grpc_server_add_http2_port(server, address.c_str(), credentials);
     grpc_server_credentials_release(credentials);
@@ -129,17 +157,21 @@ class KorpusServerCredentials final : public grpc::ServerCredentials {
   std::optional<ServerTls> tls_;
   std::shared_ptr<const AccessPolicy> policy_;
   bool health_only_;
+  std::shared_ptr<AdmissionLimiter> admission_;
 };
 
 }  // namespace
 
 std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
-    const std::optional<ServerTls>& tls, std::shared_ptr<const AccessPolicy> policy) {
-  return std::make_shared<KorpusServerCredentials>(tls, std::move(policy), /*health_only=*/false);
+    const std::optional<ServerTls>& tls, std::shared_ptr<const AccessPolicy> policy,
+    std::shared_ptr<AdmissionLimiter> admission) {
+  return std::make_shared<KorpusServerCredentials>(tls, std::move(policy), /*health_only=*/false,
+                                                   std::move(admission));
 }
 
 std::shared_ptr<grpc::ServerCredentials> MakeHealthOnlyCredentials() {
-  return std::make_shared<KorpusServerCredentials>(std::nullopt, nullptr, /*health_only=*/true);
+  return std::make_shared<KorpusServerCredentials>(std::nullopt, nullptr, /*health_only=*/true,
+                                                   nullptr);
 }
 
 }  // namespace korpus

@@ -10,6 +10,10 @@
 // counted in korpus_access_denied_total{grpc_code}. The "authorization"
 // header of an admitted call is removed from its metadata, so handlers and
 // logs never see the token.
+//
+// If an AdmissionLimiter is given, a call the policy admits must then get a
+// slot from it (admission.h), else it ends with RESOURCE_EXHAUSTED, counted
+// in korpus_admission_refused_total.
 #ifndef KORPUS_LIBS_SERVER_CREDENTIALS_H_
 #define KORPUS_LIBS_SERVER_CREDENTIALS_H_
 
@@ -17,6 +21,7 @@
 #include <optional>
 
 #include "libs/server/access_control.h"
+#include "libs/server/admission.h"
 #include "libs/server/tls.h"
 
 namespace grpc {
@@ -25,9 +30,11 @@ class ServerCredentials;
 
 namespace korpus {
 
-// `policy` may be null (every call admitted).
+// `policy` may be null (every call admitted); `admission` may be null (no
+// concurrency limit).
 std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
-    const std::optional<ServerTls>& tls, std::shared_ptr<const AccessPolicy> policy);
+    const std::optional<ServerTls>& tls, std::shared_ptr<const AccessPolicy> policy,
+    std::shared_ptr<AdmissionLimiter> admission = nullptr);
 
 // Plaintext credentials that admit only grpc.health.v1.Health calls (any
 // other call: PERMISSION_DENIED), for a second port that probes unable to

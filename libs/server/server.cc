@@ -13,7 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "grpc/health/v1/health.pb.h"
+#include "google/protobuf/descriptor.h"
 #include "libs/server/access_control.h"
+#include "libs/server/admission.h"
 #include "libs/server/credentials.h"
 #include "libs/server/logging.h"
 #include "libs/server/metrics.h"
@@ -62,6 +64,7 @@ ServerOptions ServerOptionsFromFlags(std::string_view service_name,
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.max_concurrent_rpcs = absl::GetFlag(FLAGS_max_concurrent_rpcs);
   options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
   options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
@@ -98,10 +101,30 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   SetInfoMetric("korpus_build_info", "The korpus release this process runs.",
                 {{"service", options.service_name}, {"version", "0.1.0"}});
 
+  // The concurrency limit covers every method of the served services, taken
+  // from their proto descriptors (health and reflection are not among them).
+  std::shared_ptr<AdmissionLimiter> admission;
+  if (options.max_concurrent_rpcs > 0) {
+    std::vector<std::string> methods;
+    for (const ServiceEntry& entry : services) {
+      const google::protobuf::ServiceDescriptor* descriptor =
+          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(entry.full_name);
+      if (descriptor == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("no proto descriptor for the service ", entry.full_name));
+      }
+      for (int i = 0; i < descriptor->method_count(); ++i) {
+        methods.push_back(absl::StrCat("/", entry.full_name, "/", descriptor->method(i)->name()));
+      }
+    }
+    admission = std::make_shared<AdmissionLimiter>(options.service_name,
+                                                   options.max_concurrent_rpcs, std::move(methods));
+  }
+
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen_address,
-                           MakeServerCredentials(*tls, options.access_policy), &port);
+                           MakeServerCredentials(*tls, options.access_policy, admission), &port);
   int health_port = 0;
   if (!options.health_listen_address.empty()) {
     builder.AddListeningPort(options.health_listen_address, MakeHealthOnlyCredentials(),
@@ -121,6 +144,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeServerMetricsInterceptorFactory());
+  if (admission != nullptr) interceptors.push_back(MakeAdmissionInterceptorFactory(admission));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (const ServiceEntry& entry : services) builder.RegisterService(entry.service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

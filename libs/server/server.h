@@ -45,6 +45,11 @@ struct ServerOptions {
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Largest message the server accepts or sends.
   int max_message_bytes = 64 << 20;
+  // Most calls of the served services (health checking and reflection not
+  // counted) in flight at once; a call beyond it is refused at once with
+  // RESOURCE_EXHAUSTED (admission.h). A stream counts as one call while it
+  // is open. <= 0: no limit.
+  int max_concurrent_rpcs = 1000;
   // If non-empty, host:port of the HTTP endpoint serving GET /metrics
   // (Prometheus text format, see metrics.h); port 0 picks a free port.
   // Empty (the default) serves no metrics endpoint; metrics are still
@@ -108,7 +113,8 @@ class GrpcServer {
   int metrics_port() const;
   // The bound health-only port; 0 without ServerOptions::health_listen_address.
   int health_port() const { return health_port_; }
-  // A channel to this server that bypasses the network, for tests.
+  // A channel to this server that bypasses the network, for tests. Its
+  // calls bypass the access policy and max_concurrent_rpcs as well.
   std::shared_ptr<grpc::Channel> InProcessChannel();
   // Reports NOT_SERVING, then stops: new calls are refused, in-flight ones
   // get until `grace` to finish and are cancelled after it; the metrics

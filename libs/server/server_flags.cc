@@ -11,7 +11,13 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long in-flight calls may finish before they are "
           "cancelled (env KORPUS_SHUTDOWN_GRACE).");
 ABSL_FLAG(int, max_message_bytes, 64 << 20,
-          "Largest gRPC message accepted, in bytes (env KORPUS_MAX_MESSAGE_BYTES).");
+          "Largest gRPC message accepted or sent, in bytes, by this server and by its clients "
+          "of other korpus services (env KORPUS_MAX_MESSAGE_BYTES).");
+ABSL_FLAG(int, max_concurrent_rpcs, 1000,
+          "Most calls (a stream counts as one while open; health checks and reflection do not "
+          "count) this server works on at once; a call beyond it is refused at once with "
+          "RESOURCE_EXHAUSTED, so that overload does not grow memory. 0 means no limit "
+          "(env KORPUS_MAX_CONCURRENT_RPCS).");
 ABSL_FLAG(std::string, metrics_listen, "",
           "If set, serve Prometheus metrics as GET /metrics over HTTP on this host:port, e.g. "
           "0.0.0.0:9090 in a container (env KORPUS_METRICS_LISTEN). Port 0 picks a free port. "

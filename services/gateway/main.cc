@@ -97,7 +97,9 @@ int main(int argc, char** argv) {
                  std::string(backend_tls.status().message()).c_str());
     return 2;
   }
-  const korpus::ChannelOptions channel_options{.tls = *backend_tls};
+  // The backends' messages are bounded as the gateway's own (--max_message_bytes).
+  const korpus::ChannelOptions channel_options{
+      .max_message_bytes = server_options.max_message_bytes, .tls = *backend_tls};
 
   // Channels connect lazily and reconnect on their own (see MakeChannel), so
   // the backends may start after the gateway or restart under it.
