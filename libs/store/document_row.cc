@@ -96,6 +96,14 @@ absl::StatusOr<ListFilters> ParseFilters(const Request& request, std::string_vie
         std::string(message), ".published_after is later than published_before"));
   }
   filters.source_prefix = request.source_prefix();
+  for (int type : request.entity_types()) {
+    if (type == v1::ENTITY_TYPE_UNSPECIFIED || !v1::EntityType_IsValid(type)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          std::string(message), ".entity_types has unknown or unspecified type ", type));
+    }
+    filters.entity_type_mask |= int64_t{1} << type;
+  }
+  filters.story_id = request.story_id();
   return filters;
 }
 
@@ -117,6 +125,12 @@ std::string ListFiltersBinding(const ListFilters& filters) {
     // Length-prefixed, so no prefix can imitate another binding line.
     absl::StrAppend(&binding, "\nsource_prefix=", filters.source_prefix.size(), ":",
                     filters.source_prefix);
+  }
+  if (filters.entity_type_mask != 0) {
+    absl::StrAppend(&binding, "\nentity_types=", filters.entity_type_mask);
+  }
+  if (!filters.story_id.empty()) {
+    absl::StrAppend(&binding, "\nstory_id=", filters.story_id.size(), ":", filters.story_id);
   }
   return binding;
 }

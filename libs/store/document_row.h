@@ -75,6 +75,11 @@ struct ListFilters {
   int64_t before_seconds = INT64_MAX;
   int64_t before_nanos = 0;
   std::string source_prefix;
+  // entity_types as a bit mask (bit t for EntityType t; 0: no filter), and
+  // story_id ("" : no filter). Checked apart from the date and source
+  // filters (Active), through the entities and story tables.
+  int64_t entity_type_mask = 0;
+  std::string story_id;
 };
 // INVALID_ARGUMENT naming the field for a malformed timestamp or
 // published_after later than published_before.

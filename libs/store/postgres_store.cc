@@ -19,7 +19,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/substitute.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "libs/server/status_macros.h"
+#include "libs/store/cooccurrence_rows.h"
 #include "libs/store/document_row.h"
 #include "libs/store/entity_rows.h"
 #include "libs/store/extraction_rows.h"
@@ -968,6 +971,43 @@ std::string MentionsAll(std::string_view seq_column, int first, size_t count) {
   return sql;
 }
 
+// " AND EXISTS (...)" for the entity type and story filters that are set in
+// `filters`, on the document `seq_column`, with their parameters from $first
+// (the type mask, then the story id, as AddTypeAndStory binds them). The
+// type is the entity's corpus-wide one (entities.type).
+std::string TypeAndStoryFilter(std::string_view seq_column, int first,
+                               const internal::ListFilters& filters) {
+  std::string sql;
+  int next = first;
+  if (filters.entity_type_mask != 0) {
+    absl::StrAppend(&sql,
+                    " AND EXISTS (SELECT 1 FROM document_entities g JOIN entities e "
+                    "ON e.entity_id = g.entity_id WHERE g.document_seq = ",
+                    std::string(seq_column), " AND (($", next++, "::int8 >> e.type) & 1) = 1)");
+  }
+  if (!filters.story_id.empty()) {
+    absl::StrAppend(&sql,
+                    " AND EXISTS (SELECT 1 FROM story_documents sd JOIN stories s "
+                    "ON s.seq = sd.story_seq WHERE sd.document_seq = ",
+                    std::string(seq_column), " AND s.story_id = $", next++, ")");
+  }
+  return sql;
+}
+
+// Binds TypeAndStoryFilter's parameters; returns how many.
+int AddTypeAndStory(const internal::ListFilters& filters, Params& params) {
+  int count = 0;
+  if (filters.entity_type_mask != 0) {
+    params.Int(filters.entity_type_mask);
+    ++count;
+  }
+  if (!filters.story_id.empty()) {
+    params.Text(filters.story_id);
+    ++count;
+  }
+  return count;
+}
+
 // The tsquery of a query tree (ParseQuery), built from the parameters
 // $next_param, $next_param+1, ... that BindLeaves binds in leaf order
 // (ParsedQuery::Leaves): a word or phrase goes through phraseto_tsquery (a
@@ -1524,6 +1564,7 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
       .Int(filters.before_nanos)
       .Text(filters.source_prefix);
   for (const std::string& id : entity_ids) params.Text(id);
+  AddTypeAndStory(filters, params);
   // With entities, the walk goes along the first entity's index entries
   // (entity_id, document_seq), already in ingestion order, and checks the
   // others by primary key.
@@ -1537,8 +1578,8 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
                              "AND ($4 = 0 OR ((d.published_at_seconds, d.published_at_nanos) "
                              ">= ($5, $6) "
                              "AND (d.published_at_seconds, d.published_at_nanos) < ($7, $8))) "
-                             "AND ($9 = '' OR starts_with(d.source_uri, $9)) "
-                             "ORDER BY d.seq LIMIT $2")
+                             "AND ($9 = '' OR starts_with(d.source_uri, $9))",
+                             TypeAndStoryFilter("d.seq", 10, filters), " ORDER BY d.seq LIMIT $2")
               : absl::StrCat("SELECT ", internal::Columns(view),
                              " FROM document_entities f JOIN documents d ON d.seq = f.document_seq "
                              "WHERE f.entity_id = $10 AND f.document_seq > $1 "
@@ -1548,6 +1589,8 @@ absl::StatusOr<v1::ListDocumentsResponse> PostgresStore::List(
                              "AND (d.published_at_seconds, d.published_at_nanos) < ($7, $8))) "
                              "AND ($9 = '' OR starts_with(d.source_uri, $9)) ",
                              MentionsAll("d.seq", 11, entity_ids.size() - 1),
+                             TypeAndStoryFilter("d.seq", 10 + static_cast<int>(entity_ids.size()),
+                                                filters),
                              " ORDER BY f.document_seq LIMIT $2"),
           params));
   v1::ListDocumentsResponse response;
@@ -1576,6 +1619,7 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
                                                  "SearchRequest.entity_ids"));
   KORPUS_ASSIGN_OR_RETURN(const internal::ListFilters filters,
                           internal::ParseListFilters(request));
+  KORPUS_ASSIGN_OR_RETURN(const int top_entities, internal::TopEntitiesLimit(request));
   const std::string binding =
       BindingOf(absl::StrCat("search\nview=", static_cast<int>(view), "\nterms=", terms,
                              internal::EntityFilterBinding(entity_ids),
@@ -1601,17 +1645,24 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
                      "($$$3, $$$4))) AND ($$$5 = '' OR starts_with(d.source_uri, $$$5))",
                      first_filter, first_filter + 1, first_filter + 2, first_filter + 3,
                      first_filter + 4, first_filter + 5)
-               : std::string());
+               : std::string(),
+      TypeAndStoryFilter("d.seq", first_filter + (filtered ? 6 : 0), filters));
+  // The parameter after all of the match's.
+  const int after_match = first_filter + (filtered ? 6 : 0) +
+                          (filters.entity_type_mask != 0 ? 1 : 0) +
+                          (filters.story_id.empty() ? 0 : 1);
   auto add_terms = [this, &leaves, &entity_ids, &filters, filtered](Params& params) {
     BindLeaves(leaves, *morphology_, params);
     for (const std::string& id : entity_ids) params.Text(id);
-    if (!filtered) return;
-    params.Int(filters.dated ? 1 : 0)
-        .Int(filters.after_seconds)
-        .Int(filters.after_nanos)
-        .Int(filters.before_seconds)
-        .Int(filters.before_nanos)
-        .Text(filters.source_prefix);
+    if (filtered) {
+      params.Int(filters.dated ? 1 : 0)
+          .Int(filters.after_seconds)
+          .Int(filters.after_nanos)
+          .Int(filters.before_seconds)
+          .Int(filters.before_nanos)
+          .Text(filters.source_prefix);
+    }
+    AddTypeAndStory(filters, params);
   };
 
   v1::SearchResponse response;
@@ -1649,12 +1700,32 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
       month->set_document_count(row.Int64(2));
     }
   }
+  if (top_entities > 0 && response.total_size() > 0) {
+    // Counted over the entity links of every match; only the winners are
+    // looked up in `entities`.
+    Params top_params;
+    add_terms(top_params);
+    top_params.Int(top_entities);
+    KORPUS_ASSIGN_OR_RETURN(
+        Result top,
+        connection->Exec(
+            absl::StrCat("SELECT t.entity_id, e.canonical_name, e.type::int8, t.n FROM "
+                         "(SELECT g.entity_id, count(*)::int8 AS n FROM documents d "
+                         "JOIN document_entities g ON g.document_seq = d.seq WHERE ",
+                         match, " GROUP BY g.entity_id ORDER BY n DESC, g.entity_id COLLATE \"C\" "
+                         "LIMIT $", after_match, ") t JOIN entities e ON e.entity_id = t.entity_id "
+                         "ORDER BY t.n DESC, t.entity_id COLLATE \"C\""),
+            top_params));
+    for (int i = 0; i < top.rows(); ++i) {
+      internal::ReadEntityCount(top.row(i), 0, *response.add_top_entities());
+    }
+  }
   if (offset < response.total_size()) {
     // The page is ranked and cut first; only its hits get a snippet
     // (SearchMorphology::Snippet). Weights {D, C, B, A}: a surface word
     // (D) counts twice as much as a lemma term (A), so a document with the
     // exact word ranks above one with only an inflected form or compound.
-    const int limit_param = first_filter + (filtered ? 6 : 0);
+    const int limit_param = after_match;
     Params page_params;
     add_terms(page_params);
     page_params.Int(page_size).Int(offset);
@@ -1843,6 +1914,93 @@ absl::StatusOr<v1::Entity> PostgresStore::GetEntity(const v1::GetEntityRequest& 
   return entity;
 }
 
+absl::StatusOr<v1::ListCooccurrencesResponse> PostgresStore::ListCooccurrences(
+    const v1::ListCooccurrencesRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::CooccurrenceListing listing,
+                          internal::PrepareCooccurrenceListing(request));
+  v1::ListCooccurrencesResponse response;
+  KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
+  // One snapshot, so that the entity, the count and the page agree.
+  KORPUS_ASSIGN_OR_RETURN(
+      Transaction transaction,
+      Transaction::Begin(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result result,
+        connection->Exec("SELECT e.entity_id, e.canonical_name, e.type::int8, e.document_count "
+                         "FROM entities e WHERE e.entity_id = $1 AND e.document_count > 0",
+                         Params().Text(listing.entity_id)));
+    if (result.rows() == 0) {
+      return absl::NotFoundError(absl::StrCat("no entity with id '", listing.entity_id, "'"));
+    }
+    internal::ReadEntityCount(result.row(0), 0, *response.mutable_entity());
+  }
+  // The companions: the other entity links of the entity's documents ($1 the
+  // entity, $2 the type or 0).
+  constexpr char kCompanions[] =
+      " FROM document_entities g JOIN document_entities o ON o.document_seq = g.document_seq "
+      "JOIN entities e ON e.entity_id = o.entity_id "
+      "WHERE g.entity_id = $1 AND o.entity_id <> $1 AND ($2 = 0 OR e.type = $2)";
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result count,
+        connection->Exec(absl::StrCat("SELECT count(DISTINCT o.entity_id)", kCompanions),
+                         Params().Text(listing.entity_id).Int(listing.type)));
+    if (count.rows() == 1) response.set_total_size(count.row(0).Int64(0));
+  }
+  if (listing.offset < response.total_size()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Result page,
+        connection->Exec(
+            absl::StrCat("SELECT e.entity_id, e.canonical_name, e.type::int8, count(*)::int8 AS n",
+                         kCompanions,
+                         " GROUP BY e.entity_id ORDER BY n DESC, e.entity_id COLLATE \"C\" "
+                         "LIMIT $3 OFFSET $4"),
+            Params()
+                .Text(listing.entity_id)
+                .Int(listing.type)
+                .Int(listing.page_size)
+                .Int(listing.offset)));
+    for (int i = 0; i < page.rows(); ++i) {
+      internal::ReadEntityCount(page.row(i), 0, *response.add_cooccurrences()->mutable_entity());
+    }
+  }
+  if (!response.cooccurrences().empty()) {
+    // The examples of the whole page in one round trip.
+    Params params;
+    params.Text(listing.entity_id).Int(kCooccurrenceExamples);
+    std::vector<std::string> placeholders;
+    absl::flat_hash_map<std::string, v1::Cooccurrence*> by_id;
+    for (v1::Cooccurrence& cooccurrence : *response.mutable_cooccurrences()) {
+      params.Text(cooccurrence.entity().entity_id());
+      placeholders.push_back(absl::StrCat("$", params.size()));
+      by_id[cooccurrence.entity().entity_id()] = &cooccurrence;
+    }
+    KORPUS_ASSIGN_OR_RETURN(
+        Result examples,
+        connection->Exec(
+            absl::StrCat("SELECT entity_id, id FROM (SELECT o.entity_id, d.id, row_number() "
+                         "OVER (PARTITION BY o.entity_id ORDER BY g.document_seq DESC) AS rank "
+                         "FROM document_entities g JOIN document_entities o "
+                         "ON o.document_seq = g.document_seq JOIN documents d "
+                         "ON d.seq = g.document_seq WHERE g.entity_id = $1 AND o.entity_id IN (",
+                         absl::StrJoin(placeholders, ", "),
+                         ")) ranked WHERE rank <= $2 ORDER BY entity_id, rank"),
+            params));
+    for (int i = 0; i < examples.rows(); ++i) {
+      const Row row = examples.row(i);
+      auto it = by_id.find(std::string(row.Text(0)));
+      if (it != by_id.end()) it->second->add_example_document_ids(std::string(row.Text(1)));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.cooccurrences_size();
+  if (response.cooccurrences_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
+}
+
 absl::StatusOr<v1::CorpusStats> PostgresStore::Stats() {
   KORPUS_ASSIGN_OR_RETURN(Pool::Lease connection, pool_->Acquire());
   KORPUS_ASSIGN_OR_RETURN(
@@ -1851,8 +2009,13 @@ absl::StatusOr<v1::CorpusStats> PostgresStore::Stats() {
                        "coalesce(sum(token_count), 0)::bigint, "
                        "coalesce(sum(char_count), 0)::bigint, "
                        "count(*) FILTER (WHERE state = 1), count(*) FILTER (WHERE state = 2), "
-                       "count(*) FILTER (WHERE state = 3), max(ingested_at_micros) "
-                       "FROM documents"));
+                       "count(*) FILTER (WHERE state = 3), max(ingested_at_micros), "
+                       "count(*) FILTER (WHERE ingested_at_micros > $1), "
+                       "count(*) FILTER (WHERE ingested_at_micros > $2) "
+                       "FROM documents",
+                       Params()
+                           .Int(absl::ToUnixMicros(absl::Now()) - int64_t{3600} * 1000000)
+                           .Int(absl::ToUnixMicros(absl::Now()) - int64_t{86400} * 1000000)));
   v1::CorpusStats stats;
   if (result.rows() != 1) return stats;
   const Row row = result.row(0);
@@ -1864,6 +2027,17 @@ absl::StatusOr<v1::CorpusStats> PostgresStore::Stats() {
   stats.set_annotated_count(row.Int64(5));
   stats.set_failed_count(row.Int64(6));
   if (!row.IsNull(7)) internal::SetMicros(row.Int64(7), *stats.mutable_last_ingested_at());
+  stats.set_ingested_last_hour(row.Int64(8));
+  stats.set_ingested_last_day(row.Int64(9));
+  KORPUS_ASSIGN_OR_RETURN(
+      Result entities,
+      connection->Exec("SELECT type::int8, count(*) FROM entities WHERE document_count > 0 "
+                       "GROUP BY type"));
+  internal::EntityTypeCounts counts{};
+  for (int i = 0; i < entities.rows(); ++i) {
+    internal::AddEntityTypeCount(entities.row(i).Int64(0), entities.row(i).Int64(1), counts);
+  }
+  internal::SetEntityTypeCounts(counts, stats);
   return stats;
 }
 

@@ -135,6 +135,8 @@ class PostgresStore final : public Store {
   absl::StatusOr<v1::ListEntitiesResponse> ListEntities(
       const v1::ListEntitiesRequest& request) override;
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request) override;
+  absl::StatusOr<v1::ListCooccurrencesResponse> ListCooccurrences(
+      const v1::ListCooccurrencesRequest& request) override;
   absl::StatusOr<v1::ListQuotesResponse> ListQuotes(const v1::ListQuotesRequest& request) override;
   absl::StatusOr<v1::GetTimelineResponse> GetTimeline(
       const v1::GetTimelineRequest& request) override;

@@ -22,6 +22,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "libs/server/status_macros.h"
+#include "libs/store/cooccurrence_rows.h"
 #include "libs/store/document_row.h"
 #include "libs/store/entity_rows.h"
 #include "libs/store/extraction_rows.h"
@@ -197,6 +198,39 @@ std::string MentionsAll(std::string_view seq_column, int first, size_t count) {
                     std::string(seq_column), " AND g.entity_id = ?", first + i, ")");
   }
   return sql;
+}
+
+// " AND EXISTS (...)" for the entity type and story filters that are set in
+// `filters`, on the document `seq_column`, with their parameters from ?first
+// (the type mask, then the story id; TypeAndStoryParams of them). The type
+// is the entity's corpus-wide one (entities.type).
+int TypeAndStoryParams(const internal::ListFilters& filters) {
+  return (filters.entity_type_mask != 0 ? 1 : 0) + (filters.story_id.empty() ? 0 : 1);
+}
+
+std::string TypeAndStoryFilter(std::string_view seq_column, int first,
+                               const internal::ListFilters& filters) {
+  std::string sql;
+  int next = first;
+  if (filters.entity_type_mask != 0) {
+    absl::StrAppend(&sql,
+                    " AND EXISTS (SELECT 1 FROM document_entities g JOIN entities e "
+                    "ON e.entity_id = g.entity_id WHERE g.document_seq = ",
+                    std::string(seq_column), " AND (?", next++, " >> e.type) & 1 = 1)");
+  }
+  if (!filters.story_id.empty()) {
+    absl::StrAppend(&sql,
+                    " AND EXISTS (SELECT 1 FROM story_documents sd JOIN stories s "
+                    "ON s.seq = sd.story_seq WHERE sd.document_seq = ",
+                    std::string(seq_column), " AND s.story_id = ?", next++, ")");
+  }
+  return sql;
+}
+
+void BindTypeAndStory(Statement& statement, int first, const internal::ListFilters& filters) {
+  int next = first;
+  if (filters.entity_type_mask != 0) statement.BindInt64(next++, filters.entity_type_mask);
+  if (!filters.story_id.empty()) statement.BindText(next++, filters.story_id);
 }
 
 
@@ -1535,8 +1569,8 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
                              "AND (?4 = 0 OR (d.published_at_seconds, d.published_at_nanos) "
                              ">= (?5, ?6) "
                              "AND (d.published_at_seconds, d.published_at_nanos) < (?7, ?8)) "
-                             "AND (?9 = '' OR substr(d.source_uri, 1, length(?9)) = ?9) "
-                             "ORDER BY d.seq LIMIT ?2")
+                             "AND (?9 = '' OR substr(d.source_uri, 1, length(?9)) = ?9)",
+                             TypeAndStoryFilter("d.seq", 10, filters), " ORDER BY d.seq LIMIT ?2")
               : absl::StrCat("SELECT ", internal::Columns(view),
                              " FROM document_entities f CROSS JOIN documents d "
                              "ON d.seq = f.document_seq "
@@ -1547,6 +1581,8 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
                              "AND (d.published_at_seconds, d.published_at_nanos) < (?7, ?8)) "
                              "AND (?9 = '' OR substr(d.source_uri, 1, length(?9)) = ?9) ",
                              MentionsAll("d.seq", 11, entity_ids.size() - 1),
+                             TypeAndStoryFilter("d.seq", 10 + static_cast<int>(entity_ids.size()),
+                                                filters),
                              " ORDER BY f.document_seq LIMIT ?2")));
   select.BindInt64(1, after_seq);
   // One more than the page, to learn whether another page follows.
@@ -1559,6 +1595,7 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
   select.BindInt64(8, filters.before_nanos);
   select.BindText(9, filters.source_prefix);
   for (size_t i = 0; i < entity_ids.size(); ++i) select.BindText(10 + i, entity_ids[i]);
+  BindTypeAndStory(select, 10 + static_cast<int>(entity_ids.size()), filters);
   int64_t last_seq = after_seq;
   while (true) {
     KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
@@ -1585,6 +1622,7 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
                                                  "SearchRequest.entity_ids"));
   KORPUS_ASSIGN_OR_RETURN(const internal::ListFilters filters,
                           internal::ParseListFilters(request));
+  KORPUS_ASSIGN_OR_RETURN(const int top_entities, internal::TopEntitiesLimit(request));
   const std::string match = Fts5Match(query, *morphology_);
   // Bound to the parsed query, so that "a  b" and "a b" share tokens.
   const std::string binding =
@@ -1593,17 +1631,25 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
                              internal::ListFiltersBinding(filters)));
   // The date and source filters, checked on `documents` only when set (six
   // parameters from `first`), so that unfiltered searches stay on the index.
+  // Then the entity type and story filters (TypeAndStoryFilter).
   auto filter_sql = [&filters](int first) -> std::string {
-    if (!internal::Active(filters)) return "";
-    return absl::Substitute(
+    if (!internal::Active(filters)) {
+      return TypeAndStoryFilter("documents_fts.rowid", first, filters);
+    }
+    return absl::StrCat(absl::Substitute(
         " AND EXISTS (SELECT 1 FROM documents d WHERE d.seq = documents_fts.rowid "
         "AND (?$0 = 0 OR ((d.published_at_seconds, d.published_at_nanos) >= (?$1, ?$2) "
         "AND (d.published_at_seconds, d.published_at_nanos) < (?$3, ?$4))) "
         "AND (?$5 = '' OR substr(d.source_uri, 1, length(?$5)) = ?$5))",
-        first, first + 1, first + 2, first + 3, first + 4, first + 5);
+        first, first + 1, first + 2, first + 3, first + 4, first + 5),
+        TypeAndStoryFilter("documents_fts.rowid", first + 6, filters));
   };
   auto bind_filters = [&filters](Statement& statement, int first) {
-    if (!internal::Active(filters)) return;
+    if (!internal::Active(filters)) {
+      BindTypeAndStory(statement, first, filters);
+      return;
+    }
+    BindTypeAndStory(statement, first + 6, filters);
     statement.BindInt64(first, filters.dated ? 1 : 0);
     statement.BindInt64(first + 1, filters.after_seconds);
     statement.BindInt64(first + 2, filters.after_nanos);
@@ -1657,6 +1703,31 @@ absl::StatusOr<v1::SearchResponse> SqliteStore::Search(const v1::SearchRequest& 
       month->set_year(static_cast<int32_t>(months.Int64(0)));
       month->set_month(static_cast<int32_t>(months.Int64(1)));
       month->set_document_count(months.Int64(2));
+    }
+  }
+  if (top_entities > 0 && response.total_size() > 0) {
+    // Counted over the entity links of every match; only the winners are
+    // looked up in `entities`.
+    const int limit_param = 2 + entity_count + (internal::Active(filters) ? 6 : 0) +
+                            TypeAndStoryParams(filters);
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement top,
+        connection.Prepare(absl::StrCat(
+            "SELECT t.entity_id, e.canonical_name, e.type, t.n FROM (SELECT g.entity_id AS "
+            "entity_id, count(*) AS n FROM documents_fts JOIN document_entities g "
+            "ON g.document_seq = documents_fts.rowid WHERE documents_fts MATCH ?1",
+            MentionsAll("documents_fts.rowid", 2, entity_ids.size()),
+            filter_sql(2 + entity_count), " GROUP BY g.entity_id ORDER BY n DESC, g.entity_id "
+            "LIMIT ?", limit_param, ") t JOIN entities e ON e.entity_id = t.entity_id "
+            "ORDER BY t.n DESC, t.entity_id")));
+    top.BindText(1, match);
+    for (size_t i = 0; i < entity_ids.size(); ++i) top.BindText(2 + i, entity_ids[i]);
+    bind_filters(top, 2 + entity_count);
+    top.BindInt64(limit_param, top_entities);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, top.Step());
+      if (!has_row) break;
+      internal::ReadEntityCount(top, 0, *response.add_top_entities());
     }
   }
   if (offset < response.total_size()) {
@@ -1828,6 +1899,83 @@ absl::StatusOr<v1::Entity> SqliteStore::GetEntity(const v1::GetEntityRequest& re
   return entity;
 }
 
+absl::StatusOr<v1::ListCooccurrencesResponse> SqliteStore::ListCooccurrences(
+    const v1::ListCooccurrencesRequest& request) {
+  KORPUS_ASSIGN_OR_RETURN(const internal::CooccurrenceListing listing,
+                          internal::PrepareCooccurrenceListing(request));
+  v1::ListCooccurrencesResponse response;
+  const ReaderLease lease(*this);
+  Connection& connection = *lease;
+  absl::MutexLock lock(&connection.mu);
+  // One read transaction, so that the entity, the count and the page agree.
+  KORPUS_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection, "BEGIN"));
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare("SELECT e.entity_id, e.canonical_name, e.type, e.document_count "
+                           "FROM entities e WHERE e.entity_id = ?1 AND e.document_count > 0"));
+    select.BindText(1, listing.entity_id);
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+    if (!has_row) {
+      return absl::NotFoundError(absl::StrCat("no entity with id '", listing.entity_id, "'"));
+    }
+    internal::ReadEntityCount(select, 0, *response.mutable_entity());
+  }
+  // The companions: the other entity links of the entity's documents (?1 the
+  // entity, ?2 the type or 0).
+  constexpr char kCompanions[] =
+      " FROM document_entities g JOIN document_entities o ON o.document_seq = g.document_seq "
+      "JOIN entities e ON e.entity_id = o.entity_id "
+      "WHERE g.entity_id = ?1 AND o.entity_id <> ?1 AND (?2 = 0 OR e.type = ?2)";
+  {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement count,
+        connection.Prepare(absl::StrCat("SELECT count(DISTINCT o.entity_id)", kCompanions)));
+    count.BindText(1, listing.entity_id);
+    count.BindInt64(2, listing.type);
+    KORPUS_ASSIGN_OR_RETURN(bool has_row, count.Step());
+    if (has_row) response.set_total_size(count.Int64(0));
+  }
+  if (listing.offset < response.total_size()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare(absl::StrCat(
+            "SELECT e.entity_id, e.canonical_name, e.type, count(*) AS n", kCompanions,
+            " GROUP BY e.entity_id ORDER BY n DESC, e.entity_id LIMIT ?3 OFFSET ?4")));
+    select.BindText(1, listing.entity_id);
+    select.BindInt64(2, listing.type);
+    select.BindInt64(3, listing.page_size);
+    select.BindInt64(4, listing.offset);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (!has_row) break;
+      internal::ReadEntityCount(select, 0, *response.add_cooccurrences()->mutable_entity());
+    }
+  }
+  for (v1::Cooccurrence& cooccurrence : *response.mutable_cooccurrences()) {
+    KORPUS_ASSIGN_OR_RETURN(
+        Statement select,
+        connection.Prepare("SELECT d.id FROM document_entities g JOIN document_entities o "
+                           "ON o.document_seq = g.document_seq AND o.entity_id = ?2 "
+                           "JOIN documents d ON d.seq = g.document_seq WHERE g.entity_id = ?1 "
+                           "ORDER BY g.document_seq DESC LIMIT ?3"));
+    select.BindText(1, listing.entity_id);
+    select.BindText(2, cooccurrence.entity().entity_id());
+    select.BindInt64(3, kCooccurrenceExamples);
+    while (true) {
+      KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
+      if (!has_row) break;
+      cooccurrence.add_example_document_ids(std::string(select.Text(0)));
+    }
+  }
+  KORPUS_RETURN_IF_ERROR(transaction.Commit());
+  const int64_t next_offset = listing.offset + response.cooccurrences_size();
+  if (response.cooccurrences_size() > 0 && next_offset < response.total_size()) {
+    response.set_next_page_token(EncodePageToken(next_offset, listing.binding));
+  }
+  return response;
+}
+
 absl::StatusOr<v1::CorpusStats> SqliteStore::Stats() {
   const ReaderLease lease(*this);
   Connection& connection = *lease;
@@ -1837,11 +1985,17 @@ absl::StatusOr<v1::CorpusStats> SqliteStore::Stats() {
       connection.Prepare(
           "SELECT count(*), coalesce(sum(sentence_count), 0), coalesce(sum(token_count), 0), "
           "coalesce(sum(char_count), 0), coalesce(sum(state = 1), 0), "
-          "coalesce(sum(state = 2), 0), coalesce(sum(state = 3), 0), max(ingested_at_micros) "
+          "coalesce(sum(state = 2), 0), coalesce(sum(state = 3), 0), max(ingested_at_micros), "
+          "coalesce(sum(ingested_at_micros > ?1), 0), coalesce(sum(ingested_at_micros > ?2), 0) "
           "FROM documents"));
+  const int64_t now_micros = absl::ToUnixMicros(absl::Now());
+  select.BindInt64(1, now_micros - int64_t{3600} * 1000000);
+  select.BindInt64(2, now_micros - int64_t{86400} * 1000000);
   KORPUS_ASSIGN_OR_RETURN(bool has_row, select.Step());
   v1::CorpusStats stats;
   if (!has_row) return stats;
+  stats.set_ingested_last_hour(select.Int64(8));
+  stats.set_ingested_last_day(select.Int64(9));
   stats.set_document_count(select.Int64(0));
   stats.set_sentence_count(select.Int64(1));
   stats.set_token_count(select.Int64(2));
@@ -1854,6 +2008,17 @@ absl::StatusOr<v1::CorpusStats> SqliteStore::Stats() {
     stats.mutable_last_ingested_at()->set_seconds(micros / 1000000);
     stats.mutable_last_ingested_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
   }
+  KORPUS_ASSIGN_OR_RETURN(
+      Statement entities,
+      connection.Prepare("SELECT type, count(*) FROM entities WHERE document_count > 0 "
+                         "GROUP BY type"));
+  internal::EntityTypeCounts counts{};
+  while (true) {
+    KORPUS_ASSIGN_OR_RETURN(bool has_entity_row, entities.Step());
+    if (!has_entity_row) break;
+    internal::AddEntityTypeCount(entities.Int64(0), entities.Int64(1), counts);
+  }
+  internal::SetEntityTypeCounts(counts, stats);
   return stats;
 }
 

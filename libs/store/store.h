@@ -50,6 +50,10 @@ inline constexpr int kListedAliases = 5;
 inline constexpr int kEntityAliases = 100;
 // Most watch positions one PollWatch scans, matching or not.
 inline constexpr int kWatchScanLimit = 5000;
+// Most entities SearchRequest.top_entities may ask for.
+inline constexpr int kMaxTopEntities = 100;
+// Most example documents per entity in ListCooccurrences.
+inline constexpr int kCooccurrenceExamples = 3;
 
 // How Store::Write sets ingested_at: now (Put) or from the document (Import).
 enum class WriteMode { kPut, kImport };
@@ -166,7 +170,9 @@ class Store {
   // One page of documents, oldest first (in ingestion order), so pages are
   // stable while documents are added: walking next_page_token until it is
   // empty visits every document stored before the walk began exactly once.
-  // With entity_ids, only documents mentioning all of those entities.
+  // With entity_ids, only documents mentioning all of those entities; with
+  // entity_types, only those mentioning an entity of one of those types
+  // (the entity's corpus-wide type); with story_id, only that story's.
   // INVALID_ARGUMENT if page_size is outside [0, 1000] (0 means 50), the
   // page token is malformed or came from a request with another view or
   // other entity_ids, or entity_ids has an empty id or more than
@@ -180,7 +186,10 @@ class Store {
   // a page_size outside [0, 1000] (0 means 20), a page token that is
   // malformed or came from another query, view or entity_ids, or
   // entity_ids as List rejects them. With entity_ids, only documents that
-  // also mention all of those entities match.
+  // also mention all of those entities match; entity_types and story_id
+  // as in List. With top_entities (at most kMaxTopEntities, else
+  // INVALID_ARGUMENT), the entities mentioned by the most matching
+  // documents (all of them, not just the page).
   virtual absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) = 0;
 
   // One step of a watch (a saved search, CorpusService.Watch): the
@@ -217,7 +226,22 @@ class Store {
   // size or a page token from another entity.
   virtual absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request) = 0;
 
-  // Totals over the whole store.
+  // Entity co-occurrence: the entities mentioned in at least one document
+  // that also mentions request.entity_id (itself excluded), each with the
+  // number of such documents and up to kCooccurrenceExamples of their ids
+  // (newest first, in ingestion order); most shared documents first, ties by
+  // entity_id in byte order; only companions of request.type when set
+  // (Entity.type). total_size counts the companions; response.entity is the
+  // entity itself with all its documents. NOT_FOUND ("no entity with id
+  // 'x'") if no document mentions it; INVALID_ARGUMENT as
+  // PrepareCooccurrenceListing says (cooccurrence_rows.h). Cost: reads the
+  // entity links of every document of the entity.
+  virtual absl::StatusOr<v1::ListCooccurrencesResponse> ListCooccurrences(
+      const v1::ListCooccurrencesRequest& request) = 0;
+
+  // Totals over the whole store: documents, their counts and states, the
+  // entities by type, and the documents ingested within the last hour and
+  // day (by ingested_at, against the clock now).
   virtual absl::StatusOr<v1::CorpusStats> Stats() = 0;
 
   // Quotations of the stored documents (Annotations.quotes), newest

@@ -340,6 +340,51 @@ TEST_P(StoryContractTest, ARepeatedPutChangesNoStory) {
   EXPECT_EQ(story->document_count(), 1);
 }
 
+TEST_P(StoryContractTest, StoryIdFiltersListAndSearch) {
+  Put(MakeDocument(kA, kVisitA, kMay3));
+  Put(MakeDocument(kB, kVisitB, kMay3 + kDay));
+  Put(MakeDocument(kC, kFlood, kMay3 + 2 * kDay));
+  const std::string visit = StoryOf(kA);
+  ASSERT_EQ(StoryOf(kB), visit);
+
+  v1::ListDocumentsRequest list;
+  list.set_story_id(visit);
+  absl::StatusOr<v1::ListDocumentsResponse> listed = store_->List(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->documents_size(), 2);
+  EXPECT_EQ(listed->documents(0).id(), kA);
+  EXPECT_EQ(listed->documents(1).id(), kB);
+  list.set_story_id(StoryOf(kC));
+  listed = store_->List(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->documents_size(), 1);
+  EXPECT_EQ(listed->documents(0).id(), kC);
+  list.set_story_id("s0000000000000000000000ff");
+  listed = store_->List(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_THAT(listed->documents(), IsEmpty());
+
+  // "die" is in all three; the story keeps two, and the page token is
+  // bound to it.
+  v1::SearchRequest search;
+  search.set_query("die");
+  search.set_story_id(visit);
+  search.set_page_size(1);
+  absl::StatusOr<v1::SearchResponse> found = store_->Search(search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->total_size(), 2);
+  ASSERT_FALSE(found->next_page_token().empty());
+  search.set_page_token(found->next_page_token());
+  search.set_story_id(StoryOf(kC));
+  EXPECT_EQ(store_->Search(search).status().code(), absl::StatusCode::kInvalidArgument);
+  search.clear_page_token();
+  found = store_->Search(search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->total_size(), 1);
+  ASSERT_EQ(found->hits_size(), 1);
+  EXPECT_EQ(found->hits(0).document().id(), kC);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoryContractTest, ::testing::ValuesIn(AllBackends()),
                          [](const ::testing::TestParamInfo<BackendFactory>& info) {
                            return info.param.name;
