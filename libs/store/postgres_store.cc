@@ -203,9 +203,10 @@ COMMENT ON COLUMN documents.search IS
 )sql",
      nullptr, &BackfillLemmas},
     // The gateway's reconciler lists PENDING documents oldest first
-    // (ListDocumentsRequest.state), and Reannotate selects by state.
+    // (ListDocumentsRequest.state), and Reannotate selects by state. (IF NOT
+    // EXISTS: tests re-run migrations on databases that kept the index.)
     {6, R"sql(
-CREATE INDEX documents_by_state ON documents (state, seq);
+CREATE INDEX IF NOT EXISTS documents_by_state ON documents (state, seq);
 )sql"},
     // Watch positions (Store::PollWatch): documents.watch_seq, assigned
     // when a document becomes ANNOTATED; the annotated documents stored
