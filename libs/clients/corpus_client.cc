@@ -79,6 +79,11 @@ absl::StatusOr<v1::Entity> CorpusClient::GetEntity(const v1::GetEntityRequest& r
   return internal::UnaryCall(*stub_, &Stub::GetEntity, request, options, "gateway");
 }
 
+absl::StatusOr<v1::ListCooccurrencesResponse> CorpusClient::ListCooccurrences(
+    const v1::ListCooccurrencesRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ListCooccurrences, request, options, "gateway");
+}
+
 absl::StatusOr<v1::ListQuotesResponse> CorpusClient::ListQuotes(
     const v1::ListQuotesRequest& request, const CallOptions& options) const {
   return internal::UnaryCall(*stub_, &Stub::ListQuotes, request, options, "gateway");

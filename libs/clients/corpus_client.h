@@ -39,6 +39,8 @@ class CorpusClient {
                                                         const CallOptions& options) const;
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request,
                                        const CallOptions& options) const;
+  absl::StatusOr<v1::ListCooccurrencesResponse> ListCooccurrences(
+      const v1::ListCooccurrencesRequest& request, const CallOptions& options) const;
   absl::StatusOr<v1::ListQuotesResponse> ListQuotes(const v1::ListQuotesRequest& request,
                                                     const CallOptions& options) const;
   absl::StatusOr<v1::GetTimelineResponse> GetTimeline(const v1::GetTimelineRequest& request,

@@ -73,6 +73,11 @@ absl::StatusOr<v1::Entity> StorageClient::GetEntity(const v1::GetEntityRequest& 
   return internal::UnaryCall(*stub_, &Stub::GetEntity, request, options, "storage");
 }
 
+absl::StatusOr<v1::ListCooccurrencesResponse> StorageClient::ListCooccurrences(
+    const v1::ListCooccurrencesRequest& request, const CallOptions& options) const {
+  return internal::UnaryCall(*stub_, &Stub::ListCooccurrences, request, options, "storage");
+}
+
 absl::StatusOr<v1::ListQuotesResponse> StorageClient::ListQuotes(
     const v1::ListQuotesRequest& request, const CallOptions& options) const {
   return internal::UnaryCall(*stub_, &Stub::ListQuotes, request, options, "storage");
@@ -145,6 +150,14 @@ void StorageClient::GetEntityAsync(v1::GetEntityRequest request, const CallOptio
                                    AsyncDone<v1::Entity> done) const {
   internal::AsyncUnaryCall<v1::GetEntityRequest, v1::Entity>(
       KORPUS_STORAGE_ASYNC(GetEntity), std::move(request), options, "storage", std::move(done));
+}
+
+void StorageClient::ListCooccurrencesAsync(v1::ListCooccurrencesRequest request,
+                                           const CallOptions& options,
+                                           AsyncDone<v1::ListCooccurrencesResponse> done) const {
+  internal::AsyncUnaryCall<v1::ListCooccurrencesRequest, v1::ListCooccurrencesResponse>(
+      KORPUS_STORAGE_ASYNC(ListCooccurrences), std::move(request), options, "storage",
+      std::move(done));
 }
 
 void StorageClient::ListQuotesAsync(v1::ListQuotesRequest request, const CallOptions& options,

@@ -41,6 +41,8 @@ class StorageClient {
                                                         const CallOptions& options) const;
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request,
                                        const CallOptions& options) const;
+  absl::StatusOr<v1::ListCooccurrencesResponse> ListCooccurrences(
+      const v1::ListCooccurrencesRequest& request, const CallOptions& options) const;
   absl::StatusOr<v1::ListQuotesResponse> ListQuotes(const v1::ListQuotesRequest& request,
                                                     const CallOptions& options) const;
   absl::StatusOr<v1::GetTimelineResponse> GetTimeline(const v1::GetTimelineRequest& request,
@@ -74,6 +76,8 @@ class StorageClient {
                          AsyncDone<v1::ListEntitiesResponse> done) const;
   void GetEntityAsync(v1::GetEntityRequest request, const CallOptions& options,
                       AsyncDone<v1::Entity> done) const;
+  void ListCooccurrencesAsync(v1::ListCooccurrencesRequest request, const CallOptions& options,
+                              AsyncDone<v1::ListCooccurrencesResponse> done) const;
   void ListQuotesAsync(v1::ListQuotesRequest request, const CallOptions& options,
                        AsyncDone<v1::ListQuotesResponse> done) const;
   void GetTimelineAsync(v1::GetTimelineRequest request, const CallOptions& options,

@@ -18,6 +18,7 @@ constexpr std::pair<const char*, Role> kCorpusServiceRoles[] = {
     {"ExportDocuments", Role::kReader},
     {"ListEntities", Role::kReader},
     {"GetEntity", Role::kReader},
+    {"ListCooccurrences", Role::kReader},
     {"ListQuotes", Role::kReader},
     {"ListStories", Role::kReader},
     {"GetStory", Role::kReader},

@@ -198,6 +198,20 @@ grpc::ServerUnaryReactor* CorpusServiceImpl::GetEntity(grpc::CallbackServerConte
   return reactor;
 }
 
+grpc::ServerUnaryReactor* CorpusServiceImpl::ListCooccurrences(
+    grpc::CallbackServerContext* context, const v1::ListCooccurrencesRequest* request,
+    v1::ListCooccurrencesResponse* response) {
+  if (request->entity_id().empty()) {
+    return FinishedReactor(
+        context, absl::InvalidArgumentError("ListCooccurrencesRequest.entity_id is empty"));
+  }
+  // Type, page size and token are storage's to check.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  storage_.ListCooccurrencesAsync(*request, StorageOptions(context),
+                                  ReplyFromStorage(reactor, response));
+  return reactor;
+}
+
 namespace {
 
 absl::Status CheckPageSize(int page_size, std::string_view field) {

@@ -46,11 +46,12 @@ using CorpusServiceBase = v1::CorpusService::WithCallbackMethod_GetDocument<
             v1::CorpusService::WithCallbackMethod_GetStats<
                 v1::CorpusService::WithCallbackMethod_ListEntities<
                     v1::CorpusService::WithCallbackMethod_GetEntity<
+                    v1::CorpusService::WithCallbackMethod_ListCooccurrences<
                         v1::CorpusService::WithCallbackMethod_ListQuotes<
                             v1::CorpusService::WithCallbackMethod_GetTimeline<
                                 v1::CorpusService::WithCallbackMethod_ListStories<
                                     v1::CorpusService::WithCallbackMethod_GetStory<
-                                        v1::CorpusService::Service>>>>>>>>>>;
+                                        v1::CorpusService::Service>>>>>>>>>>>;
 
 class CorpusServiceImpl final : public CorpusServiceBase {
  public:
@@ -84,6 +85,9 @@ class CorpusServiceImpl final : public CorpusServiceBase {
   grpc::ServerUnaryReactor* GetEntity(grpc::CallbackServerContext* context,
                                       const v1::GetEntityRequest* request,
                                       v1::Entity* response) override;
+  grpc::ServerUnaryReactor* ListCooccurrences(grpc::CallbackServerContext* context,
+                                              const v1::ListCooccurrencesRequest* request,
+                                              v1::ListCooccurrencesResponse* response) override;
   // Quotes and the timeline are storage's too; the gateway checks the page
   // size (INVALID_ARGUMENT naming the field), storage the rest.
   grpc::ServerUnaryReactor* ListQuotes(grpc::CallbackServerContext* context,

@@ -150,6 +150,12 @@ grpc::Status StorageServiceImpl::GetEntity(grpc::ServerContext* context,
   return Respond(store_.GetEntity(*request), response);
 }
 
+grpc::Status StorageServiceImpl::ListCooccurrences(grpc::ServerContext* context,
+                                                   const v1::ListCooccurrencesRequest* request,
+                                                   v1::ListCooccurrencesResponse* response) {
+  return Respond(store_.ListCooccurrences(*request), response);
+}
+
 grpc::Status StorageServiceImpl::ListQuotes(grpc::ServerContext* context,
                                             const v1::ListQuotesRequest* request,
                                             v1::ListQuotesResponse* response) {

@@ -43,6 +43,9 @@ class StorageServiceImpl final : public v1::StorageService::Service {
                             v1::ListEntitiesResponse* response) override;
   grpc::Status GetEntity(grpc::ServerContext* context, const v1::GetEntityRequest* request,
                          v1::Entity* response) override;
+  grpc::Status ListCooccurrences(grpc::ServerContext* context,
+                                 const v1::ListCooccurrencesRequest* request,
+                                 v1::ListCooccurrencesResponse* response) override;
   grpc::Status ListQuotes(grpc::ServerContext* context, const v1::ListQuotesRequest* request,
                           v1::ListQuotesResponse* response) override;
   grpc::Status GetTimeline(grpc::ServerContext* context, const v1::GetTimelineRequest* request,

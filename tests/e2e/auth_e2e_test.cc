@@ -43,6 +43,7 @@ const std::map<std::string, std::string>& ExpectedRoles() {
       {"ListDocuments", "reader"},   {"Search", "reader"},
       {"GetStats", "reader"},        {"ExportDocuments", "reader"},
       {"ListEntities", "reader"},    {"GetEntity", "reader"},
+      {"ListCooccurrences", "reader"},
       {"ListQuotes", "reader"},      {"ListStories", "reader"},
       {"GetStory", "reader"},        {"GetTimeline", "reader"},
       {"DeleteDocument", "admin"},   {"ReannotateDocuments", "admin"},
