@@ -464,6 +464,129 @@ TEST_F(EntitiesEndToEndTest, KorpusctlListsEntitiesAndFiltersWithRepeatedFlags) 
   }
 }
 
+TEST_F(EntitiesEndToEndTest, CorpusQueriesThroughTheGatewayAgreeWithTheAnnotations) {
+  const std::vector<v1::Entity> all = AllEntities({}, 100);
+  ASSERT_FALSE(all.empty());
+  std::map<std::string, v1::EntityType> type_of;
+  for (const v1::Entity& entity : all) type_of[entity.entity_id()] = entity.type();
+
+  // Co-occurrence of the widest entity: the documents it shares with each
+  // other entity, by the annotations.
+  const std::string widest = all.front().entity_id();
+  const std::set<std::string>& widest_documents = expected_.at(widest).documents;
+  std::map<std::string, std::set<std::string>> shared;
+  for (const auto& [entity_id, expected] : expected_) {
+    if (entity_id == widest) continue;
+    for (const std::string& id : expected.documents) {
+      if (widest_documents.count(id) > 0) shared[entity_id].insert(id);
+    }
+  }
+  v1::ListCooccurrencesRequest cooccurrences;
+  cooccurrences.set_entity_id(widest);
+  cooccurrences.set_page_size(100);
+  absl::StatusOr<v1::ListCooccurrencesResponse> companions =
+      client_->ListCooccurrences(cooccurrences, Call());
+  ASSERT_TRUE(companions.ok()) << companions.status();
+  EXPECT_EQ(companions->entity().document_count(),
+            static_cast<int64_t>(widest_documents.size()));
+  EXPECT_EQ(companions->total_size(), static_cast<int64_t>(shared.size()));
+  std::map<std::string, std::set<std::string>> got;
+  for (const v1::Cooccurrence& cooccurrence : companions->cooccurrences()) {
+    const std::string& id = cooccurrence.entity().entity_id();
+    ASSERT_EQ(shared.count(id), 1u) << id;
+    EXPECT_EQ(cooccurrence.entity().document_count(), static_cast<int64_t>(shared.at(id).size()));
+    EXPECT_EQ(cooccurrence.example_document_ids_size(),
+              std::min<int>(3, static_cast<int>(shared.at(id).size())));
+    got[id].insert(cooccurrence.example_document_ids().begin(),
+                   cooccurrence.example_document_ids().end());
+    for (const std::string& example : got[id]) EXPECT_EQ(shared.at(id).count(example), 1u);
+  }
+  EXPECT_EQ(got.size(), shared.size());
+  v1::ListCooccurrencesRequest unknown;
+  unknown.set_entity_id("e-gibt-es-nicht");
+  EXPECT_EQ(client_->ListCooccurrences(unknown, Call()).status().code(),
+            absl::StatusCode::kNotFound);
+  unknown.clear_entity_id();
+  EXPECT_EQ(client_->ListCooccurrences(unknown, Call()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // The entity type filter: the documents mentioning an entity of the type.
+  for (v1::EntityType type : {v1::ENTITY_TYPE_PERSON, v1::ENTITY_TYPE_ORGANIZATION,
+                              v1::ENTITY_TYPE_LOCATION, v1::ENTITY_TYPE_OTHER}) {
+    SCOPED_TRACE(v1::EntityType_Name(type));
+    std::set<std::string> documents;
+    for (const auto& [entity_id, expected] : expected_) {
+      if (type_of[entity_id] == type) {
+        documents.insert(expected.documents.begin(), expected.documents.end());
+      }
+    }
+    v1::ListDocumentsRequest list;
+    list.set_page_size(100);
+    list.add_entity_types(type);
+    absl::StatusOr<v1::ListDocumentsResponse> listed = client_->ListDocuments(list, Call());
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    std::vector<std::string> ids;
+    for (const v1::Document& document : listed->documents()) ids.push_back(document.id());
+    EXPECT_EQ(ids, InIngestionOrder(documents));
+    v1::SearchRequest search;
+    search.set_query("Montag");
+    search.add_entity_types(type);
+    absl::StatusOr<v1::SearchResponse> found = client_->Search(search, Call());
+    ASSERT_TRUE(found.ok()) << found.status();
+    EXPECT_EQ(found->total_size(), static_cast<int64_t>(documents.size()));
+  }
+
+  // Top entities of a query every article matches: every entity with all
+  // its documents, though the page has one hit.
+  v1::SearchRequest top;
+  top.set_query("Montag");
+  top.set_page_size(1);
+  top.set_top_entities(100);
+  absl::StatusOr<v1::SearchResponse> counted = client_->Search(top, Call());
+  ASSERT_TRUE(counted.ok()) << counted.status();
+  EXPECT_EQ(counted->hits_size(), 1);
+  ASSERT_EQ(counted->top_entities_size(), static_cast<int>(expected_.size()));
+  for (const v1::EntityCount& entity : counted->top_entities()) {
+    ASSERT_EQ(expected_.count(entity.entity_id()), 1u) << entity.entity_id();
+    EXPECT_EQ(entity.document_count(),
+              static_cast<int64_t>(expected_.at(entity.entity_id()).documents.size()));
+  }
+  EXPECT_EQ(counted->top_entities(0).document_count(), all.front().document_count());
+
+  // Statistics: the entities by type and the ingest rate.
+  absl::StatusOr<v1::CorpusStats> stats = client_->GetStats(Call());
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->entity_count(), static_cast<int64_t>(all.size()));
+  ASSERT_EQ(stats->entities_by_type_size(), 4);
+  for (const v1::EntityTypeCount& entry : stats->entities_by_type()) {
+    int64_t count = 0;
+    for (const v1::Entity& entity : all) count += entity.type() == entry.type() ? 1 : 0;
+    EXPECT_EQ(entry.entity_count(), count) << v1::EntityType_Name(entry.type());
+  }
+  const int64_t articles = static_cast<int64_t>(std::size(kArticles));
+  EXPECT_EQ(stats->ingested_last_hour(), articles);
+  EXPECT_EQ(stats->ingested_last_day(), articles);
+
+  // korpusctl shows all of it.
+  const std::string table = Korpusctl(absl::StrCat("cooccurrences ", widest));
+  EXPECT_THAT(table, HasSubstr(absl::StrCat(all.front().canonical_name(), " (")));
+  EXPECT_THAT(table, HasSubstr(absl::StrCat("appears with ", shared.size(), " entit")));
+  if (!companions->cooccurrences().empty()) {
+    EXPECT_THAT(table, HasSubstr(companions->cooccurrences(0).entity().entity_id()));
+  }
+  EXPECT_THAT(Korpusctl("search Montag --top_entities=1"),
+              HasSubstr(counted->top_entities(0).entity_id()));
+  EXPECT_THAT(Korpusctl("stats"),
+              HasSubstr(absl::StrCat(articles, " in the last hour, ", articles,
+                                     " in the last 24 hours")));
+  // --entity_type repeated and comma-separated: any of the types.
+  const char* const kTypeNames[] = {"", "PER", "ORG", "LOC", "OTH"};
+  const std::string listed =
+      Korpusctl(absl::StrCat("list --entity_type=", kTypeNames[type_of[widest]],
+                             " --entity_type=", kTypeNames[type_of[widest]], ",OTH"));
+  for (const std::string& id : widest_documents) EXPECT_THAT(listed, HasSubstr(id));
+}
+
 TEST_F(EntitiesEndToEndTest, EntitiesSurviveAStorageRestart) {
   const std::vector<v1::Entity> before = AllEntities({}, 100);
   ASSERT_TRUE(cluster_->StopStorage().ok());

@@ -130,6 +130,7 @@ int RunStories(Invocation& invocation);
 int RunStory(Invocation& invocation);
 int RunDelete(Invocation& invocation);
 int RunReannotate(Invocation& invocation);
+int RunCooccurrences(Invocation& invocation);
 
 // The commands. Commands that need no gateway (such as an offline
 // `annotate FILE...` running libs/nlp in-process) are added here the same
@@ -145,17 +146,22 @@ constexpr Command kCommands[] = {
     {"get", "ID [--view=basic|text|full]", "Show one document (default view: full).", 1, 1,
      RunGet},
     {"list",
-     "[--entity=ID...] [--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] "
+     "[--entity=ID...] [--entity_type=PER|ORG|LOC|OTH...] [--story=ID] "
+     "[--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] "
      "[--page_size=N] [--page_token=T] [--all]",
      "List documents in ingestion order, one page (or --all pages); with --entity (repeated "
-     "or comma-separated), only those that mention every one of these entities.",
+     "or comma-separated), only those that mention every one of these entities; with "
+     "--entity_type, those mentioning an entity of one of these types; with --story, those "
+     "of the story.",
      0, 0, RunList},
     {"search",
-     "QUERY... [--entity=ID...] [--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] "
-     "[--months] [--page_size=N] [--page_token=T] [--all]",
+     "QUERY... [--entity=ID...] [--entity_type=PER|ORG|LOC|OTH...] [--story=ID] "
+     "[--from=YYYY[-MM[-DD]]] [--to=...] [--source=PREFIX] "
+     "[--months] [--top_entities=N] [--page_size=N] [--page_token=T] [--all]",
      "Full-text search; the arguments are joined into one query: words (all must occur), "
      "\"phrases\", OR, NOT, (groups), prefix* (docs/QUERY.md). --entity (repeated or comma-separated) keeps only documents that also mention "
-     "every one of these entities.",
+     "every one of these entities. --months and --top_entities count all matches per month "
+     "and the entities most of them mention.",
      1, -1, RunSearch},
     {"entities",
      "[--type=PER|ORG|LOC|OTH] [--order=documents|salience|mentions] [--prefix=NAME] "
@@ -169,6 +175,12 @@ constexpr Command kCommands[] = {
      "One entity: its names, counts and salience, and the documents that mention it, most "
      "salient first (one page, or --all pages).",
      1, 1, RunEntity},
+    {"cooccurrences", "ENTITY_ID [--type=PER|ORG|LOC|OTH] [--page_size=N] [--page_token=T] "
+     "[--all]",
+     "The entities that appear in the same documents as ENTITY_ID, most shared documents "
+     "first, each with the number of shared documents and a few of them (newest first); "
+     "--type keeps companions of one type.",
+     1, 1, RunCooccurrences},
     {"stories", "[--min_documents=N] [--entity=ID] [--page_size=N] [--page_token=T] [--all]",
      "Stories: documents that report the same event, grouped as they were stored. Most "
      "recently active first, each with its id, number of documents, last document time, "
@@ -562,6 +574,15 @@ absl::Status SetDocumentFilters(const Options& options, Request& request) {
     set(end, *request.mutable_published_before());
   }
   request.set_source_prefix(options.source_prefix);
+  for (const std::string& text : options.entity_types) {
+    absl::StatusOr<v1::EntityType> type = ParseEntityType(text);
+    if (!type.ok() || *type == v1::ENTITY_TYPE_UNSPECIFIED) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--entity_type=", text, " is not PER, ORG, LOC or OTH"));
+    }
+    request.add_entity_types(*type);
+  }
+  request.set_story_id(options.story_id);
   return absl::OkStatus();
 }
 
@@ -618,8 +639,10 @@ int RunSearch(Invocation& invocation) {
   }
   // The facets cover all matches: asked for with the first page only.
   request.set_documents_per_month(invocation.options.months);
+  request.set_top_entities(invocation.options.top_entities);
   std::vector<v1::SearchHit> hits;
   std::vector<v1::MonthCount> months;
+  std::vector<v1::EntityCount> top_entities;
   int64_t total = 0;
   std::string next_page_token;
   do {
@@ -627,8 +650,11 @@ int RunSearch(Invocation& invocation) {
     if (!page.ok()) return invocation.Fail(page.status());
     if (invocation.options.json) invocation.PrintJson(*page);
     request.set_documents_per_month(false);
+    request.set_top_entities(0);
     months.insert(months.end(), page->documents_per_month().begin(),
                   page->documents_per_month().end());
+    top_entities.insert(top_entities.end(), page->top_entities().begin(),
+                        page->top_entities().end());
     hits.insert(hits.end(), page->hits().begin(), page->hits().end());
     total = page->total_size();
     next_page_token = page->next_page_token();
@@ -640,6 +666,14 @@ int RunSearch(Invocation& invocation) {
   for (const v1::MonthCount& month : months) {
     invocation.out << absl::StrFormat("  %04d-%02d  %d\n", month.year(), month.month(),
                                       month.document_count());
+  }
+  if (!top_entities.empty()) {
+    std::vector<std::vector<std::string>> rows = {{"  DOCUMENTS", "ENTITY", "TYPE", "NAME"}};
+    for (const v1::EntityCount& entity : top_entities) {
+      rows.push_back({absl::StrCat("  ", entity.document_count()), entity.entity_id(),
+                      EntityTypeName(entity.type()), entity.canonical_name()});
+    }
+    PrintTable(invocation.out, rows, {true, false, false, false});
   }
   if (hits.empty()) {
     invocation.out.flush();
@@ -773,6 +807,55 @@ int RunEntity(Invocation& invocation) {
   if (!next_page_token.empty()) {
     invocation.out << "more: korpusctl entity " << entity.entity_id()
                    << " --page_token=" << next_page_token << " (or --all)" << std::endl;
+  }
+  invocation.out.flush();
+  return kExitOk;
+}
+
+int RunCooccurrences(Invocation& invocation) {
+  const Command& command = *FindCommand("cooccurrences");
+  if (absl::Status status = CheckPaging(invocation.options); !status.ok()) {
+    return UsageError(invocation, command, status.message());
+  }
+  absl::StatusOr<v1::EntityType> type = ParseEntityType(invocation.options.entity_type);
+  if (!type.ok()) return UsageError(invocation, command, type.status().message());
+  v1::ListCooccurrencesRequest request;
+  request.set_entity_id(invocation.args[0]);
+  request.set_type(*type);
+  request.set_page_size(invocation.options.page_size);
+  request.set_page_token(invocation.options.page_token);
+  v1::EntityCount entity;
+  int64_t total = 0;
+  std::vector<std::vector<std::string>> rows = {
+      {"DOCUMENTS", "ENTITY", "TYPE", "NAME", "EXAMPLES"}};
+  std::string next_page_token;
+  do {
+    absl::StatusOr<v1::ListCooccurrencesResponse> page =
+        invocation.client().ListCooccurrences(request, invocation.call());
+    if (!page.ok()) return invocation.Fail(page.status());
+    if (invocation.options.json) invocation.PrintJson(*page);
+    entity = page->entity();
+    total = page->total_size();
+    for (const v1::Cooccurrence& cooccurrence : page->cooccurrences()) {
+      const v1::EntityCount& other = cooccurrence.entity();
+      rows.push_back({absl::StrCat(other.document_count()), other.entity_id(),
+                      EntityTypeName(other.type()), other.canonical_name(),
+                      absl::StrJoin(cooccurrence.example_document_ids(), ", ")});
+    }
+    next_page_token = page->next_page_token();
+    request.set_page_token(next_page_token);
+  } while (invocation.options.all && !next_page_token.empty());
+  if (invocation.options.json) return kExitOk;
+
+  invocation.out << entity.canonical_name() << " (" << EntityTypeName(entity.type()) << ", "
+                 << entity.document_count() << " document"
+                 << (entity.document_count() == 1 ? "" : "s") << ") appears with " << total
+                 << " entit" << (total == 1 ? "y" : "ies") << "\n";
+  if (rows.size() > 1) PrintTable(invocation.out, rows, {true, false, false, false, false});
+  if (!next_page_token.empty()) {
+    invocation.out << "more: korpusctl cooccurrences " << entity.entity_id()
+                   << " --page_token=" << next_page_token << " (same --type; or --all)"
+                   << std::endl;
   }
   invocation.out.flush();
   return kExitOk;
@@ -1069,6 +1152,15 @@ int RunNerOffline(Invocation& invocation) {
   return kExitOk;
 }
 
+// "12 (PER 3, ORG 4, LOC 5, OTH 0)".
+std::string EntitiesByType(const v1::CorpusStats& stats) {
+  std::vector<std::string> parts;
+  for (const v1::EntityTypeCount& entry : stats.entities_by_type()) {
+    parts.push_back(absl::StrCat(EntityTypeName(entry.type()), " ", entry.entity_count()));
+  }
+  return absl::StrCat(stats.entity_count(), " (", absl::StrJoin(parts, ", "), ")");
+}
+
 int RunStats(Invocation& invocation) {
   absl::StatusOr<v1::CorpusStats> stats = invocation.client().GetStats(invocation.call());
   if (!stats.ok()) return invocation.Fail(stats.status());
@@ -1083,7 +1175,10 @@ int RunStats(Invocation& invocation) {
               {"sentences:", absl::StrCat(stats->sentence_count())},
               {"tokens:", absl::StrCat(stats->token_count())},
               {"characters:", absl::StrCat(stats->char_count())},
-              {"last ingested:", FormatTimestamp(stats->last_ingested_at(), true)}},
+              {"last ingested:", FormatTimestamp(stats->last_ingested_at(), true)},
+              {"ingested:", absl::StrCat(stats->ingested_last_hour(), " in the last hour, ",
+                                         stats->ingested_last_day(), " in the last 24 hours")},
+              {"entities:", EntitiesByType(*stats)}},
              {});
   return kExitOk;
 }

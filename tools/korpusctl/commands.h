@@ -69,6 +69,13 @@ struct Options {
   std::string source_prefix;
   // search: also print the matching documents per month of publication.
   bool months = false;
+  // list, search: only documents mentioning an entity of one of these types
+  // (PER, ORG, LOC, OTH), and only documents of this story.
+  std::vector<std::string> entity_types;
+  std::string story_id;
+  // search: also print this many entities that most matching documents
+  // mention (0: none).
+  int top_entities = 0;
   bool include_unresolved = false;
   // stories: only stories with at least this many documents (0: all).
   int min_documents = 0;

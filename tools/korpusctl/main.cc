@@ -82,6 +82,16 @@ ABSL_FLAG(bool, months, false,
 ABSL_FLAG(std::string, source, "",
           "list, search: only documents whose source URI starts with this (env "
           "KORPUS_SOURCE).");
+ABSL_FLAG(std::vector<std::string>, entity_type, {},
+          "list, search: only documents that mention an entity of this type (PER, ORG, LOC or "
+          "OTH); repeat the flag or separate types by commas for any of them (env "
+          "KORPUS_ENTITY_TYPE, comma-separated).");
+ABSL_FLAG(std::string, story, "",
+          "list, search: only documents of this story (an id from `korpusctl stories`) (env "
+          "KORPUS_STORY).");
+ABSL_FLAG(int, top_entities, 0,
+          "search: also print the N entities that most of all matching documents mention, at "
+          "most 100 (env KORPUS_TOP_ENTITIES).");
 ABSL_FLAG(bool, unresolved, false,
           "timeline: also list dates that could not be resolved (\"am Freitag\"), last (env "
           "KORPUS_UNRESOLVED).");
@@ -141,6 +151,11 @@ int main(int argc, char** argv) {
   options.from = absl::GetFlag(FLAGS_from);
   options.source_prefix = absl::GetFlag(FLAGS_source);
   options.months = absl::GetFlag(FLAGS_months);
+  options.entity_types = korpus::ctl::RepeatedFlagValues(
+      std::vector<std::string>(argv + 1, argv + argc), "entity_type");
+  if (options.entity_types.empty()) options.entity_types = absl::GetFlag(FLAGS_entity_type);
+  options.story_id = absl::GetFlag(FLAGS_story);
+  options.top_entities = absl::GetFlag(FLAGS_top_entities);
   options.to = absl::GetFlag(FLAGS_to);
   options.include_unresolved = absl::GetFlag(FLAGS_unresolved);
   options.min_documents = absl::GetFlag(FLAGS_min_documents);
