@@ -153,5 +153,39 @@ TEST_F(StorageServiceTest, AnnotateDocumentAttachesOnceAndMarkFailedNeedsPending
             absl::StatusCode::kNotFound);
 }
 
+TEST_F(StorageServiceTest, DeleteDocumentAndReannotateDocuments) {
+  ASSERT_TRUE(client_->PutDocument(MakeDocument("d3"), call_).ok());
+  ASSERT_TRUE(client_->PutDocument(MakeDocument("d4"), call_).ok());
+
+  v1::ReannotateDocumentsRequest reannotate;
+  EXPECT_EQ(client_->ReannotateDocuments(reannotate, call_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  reannotate.add_ids("d4");
+  absl::StatusOr<v1::ReannotateDocumentsResponse> queued =
+      client_->ReannotateDocuments(reannotate, call_);
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  EXPECT_EQ(queued->queued_count(), 1);
+  v1::GetDocumentRequest get;
+  get.set_id("d4");
+  absl::StatusOr<v1::Document> d4 = client_->GetDocument(get, call_);
+  ASSERT_TRUE(d4.ok()) << d4.status();
+  EXPECT_EQ(d4->state(), v1::DOCUMENT_STATE_PENDING);
+  EXPECT_FALSE(d4->has_annotations());
+  reannotate.add_ids("fehlt");
+  EXPECT_EQ(client_->ReannotateDocuments(reannotate, call_).status().code(),
+            absl::StatusCode::kNotFound);
+
+  v1::DeleteDocumentRequest remove;
+  EXPECT_EQ(client_->DeleteDocument(remove, call_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  remove.set_id("d3");
+  absl::StatusOr<v1::DeleteDocumentResponse> deleted = client_->DeleteDocument(remove, call_);
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(deleted->document().id(), "d3");
+  EXPECT_EQ(client_->DeleteDocument(remove, call_).status().code(), absl::StatusCode::kNotFound);
+  get.set_id("d3");
+  EXPECT_EQ(client_->GetDocument(get, call_).status().code(), absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace korpus
