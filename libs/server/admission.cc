@@ -7,6 +7,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -18,6 +19,8 @@ namespace {
 using grpc::experimental::InterceptionHookPoints;
 
 constexpr absl::Duration kLogInterval = absl::Seconds(10);
+// In every refusal's message; IsAdmissionRefusal() looks for it.
+constexpr char kRefusalMarker[] = "its limit (--max_concurrent_rpcs)";
 
 class AdmissionInterceptor final : public grpc::experimental::Interceptor {
  public:
@@ -98,7 +101,11 @@ absl::Status AdmissionLimiter::TryAdmit() {
   }
   return absl::ResourceExhaustedError(absl::StrCat(
       service_name_.empty() ? "the server" : absl::StrCat("korpus-", service_name_), " is busy: ", max_in_flight_,
-      " calls are in flight, its limit (--max_concurrent_rpcs); retry with backoff"));
+      " calls are in flight, ", kRefusalMarker, "; retry with backoff"));
+}
+
+bool IsAdmissionRefusal(const absl::Status& status) {
+  return absl::IsResourceExhausted(status) && absl::StrContains(status.message(), kRefusalMarker);
 }
 
 void AdmissionLimiter::Release() { in_flight_.fetch_sub(1, std::memory_order_acq_rel); }

@@ -35,6 +35,12 @@ class ServerInterceptorFactoryInterface;
 
 namespace korpus {
 
+// Whether `status` is an admission refusal: RESOURCE_EXHAUSTED because a
+// server had --max_concurrent_rpcs calls in flight (also when relayed with a
+// prefix, "storage: ..."). Unlike RESOURCE_EXHAUSTED for a request over a
+// size limit, it is transient: the same call may succeed after a backoff.
+bool IsAdmissionRefusal(const absl::Status& status);
+
 // Thread-safe; lock-free.
 class AdmissionLimiter {
  public:

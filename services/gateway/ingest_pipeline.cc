@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "libs/server/admission.h"
 #include "libs/server/logging.h"
 #include "spdlog/spdlog.h"
 
@@ -32,7 +33,7 @@ v1::IngestResult Rejected(int index, const absl::Status& status, std::string mes
 
 bool IsBackendOutage(const absl::Status& status) {
   return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status) ||
-         absl::IsCancelled(status);
+         absl::IsCancelled(status) || IsAdmissionRefusal(status);
 }
 
 absl::Status DescribeBackendFailure(const absl::Status& status, std::string_view service,
@@ -46,6 +47,8 @@ absl::Status DescribeBackendFailure(const absl::Status& status, std::string_view
     message = absl::StrCat(name, " is unavailable at ", where, ": ", cause);
   } else if (absl::IsDeadlineExceeded(status)) {
     message = absl::StrCat(name, " at ", where, " did not answer in time: ", cause);
+  } else if (IsAdmissionRefusal(status)) {
+    message = absl::StrCat(name, " at ", where, " is overloaded: ", cause);
   } else {
     message = absl::StrCat("call to ", name, " at ", where, " was cancelled: ", cause);
   }

@@ -46,8 +46,10 @@ struct IngestPipelineConfig {
 };
 
 // True for the codes that mean "a backend could not give an answer":
-// UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED. Such failures fail the whole
-// gateway call instead of one article.
+// UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, and a backend's refusal for
+// overload (RESOURCE_EXHAUSTED from --max_concurrent_rpcs, see
+// libs/server/admission.h). Such failures fail the whole gateway call
+// instead of one article, and leave a stored article PENDING.
 bool IsBackendOutage(const absl::Status& status);
 
 // `status` from a call to the backend `service` ("storage") at `address`,

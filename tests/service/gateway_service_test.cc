@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -478,6 +479,41 @@ TEST_F(GatewayServiceTest, SlowAnnotatorLeavesTheStoredArticlePending) {
   ASSERT_EQ(storage_.documents.count(response->results(0).document_id()), 1u);
   EXPECT_EQ(storage_.documents[response->results(0).document_id()].state(),
             v1::DOCUMENT_STATE_PENDING);
+}
+
+// A backend refusing a call for overload (--max_concurrent_rpcs) is an
+// outage, not a verdict on the article: the stored article stays PENDING
+// for the reconciler instead of being marked FAILED.
+TEST_F(GatewayServiceTest, AnnotatorOverloadLeavesTheArticlePendingNotFailed) {
+  ServerOptions options;
+  options.service_name = "fake-annotator";
+  options.max_concurrent_rpcs = 1;
+  absl::StatusOr<std::unique_ptr<GrpcServer>> limited = GrpcServer::Start(
+      options, {{&annotator_, v1::AnnotatorService::service_full_name()}});
+  ASSERT_TRUE(limited.ok()) << limited.status();
+  annotator_client_ = std::make_unique<AnnotatorClient>(
+      MakeChannel(absl::StrCat("127.0.0.1:", (*limited)->port())));
+  StartGateway();
+
+  // The first article's annotation holds the annotator's only slot.
+  annotator_.block = true;
+  std::thread first([&] { (void)client_->IngestDocuments(Batch({kRadweg}), Options()); });
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (annotator_.calls == 0 && absl::Now() < deadline) std::this_thread::yield();
+  ASSERT_EQ(annotator_.calls, 1);
+
+  absl::StatusOr<v1::IngestDocumentsResponse> response =
+      client_->IngestDocuments(Batch({kBaustelle}), Options());
+  annotator_.release.Notify();
+  first.join();
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->results_size(), 1);
+  EXPECT_EQ(response->results(0).outcome(), v1::INGEST_OUTCOME_CREATED);
+  EXPECT_EQ(response->results(0).state(), v1::DOCUMENT_STATE_PENDING);
+  std::lock_guard<std::mutex> lock(storage_.mutex);
+  EXPECT_EQ(storage_.documents[response->results(0).document_id()].state(),
+            v1::DOCUMENT_STATE_PENDING);
+  gateway_server_.reset();
 }
 
 TEST_F(GatewayServiceTest, AnnotatorRefusalStoresTheArticleFailedWithTheReason) {
