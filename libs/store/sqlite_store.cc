@@ -1560,13 +1560,21 @@ absl::StatusOr<v1::ListDocumentsResponse> SqliteStore::List(
   absl::MutexLock lock(&connection.mu);
   // With entities, the walk goes along the first entity's index entries
   // (entity_id, document_seq), already in ingestion order, and checks the
-  // others by primary key.
+  // others by primary key. Else, with a story, along the story's documents
+  // (its parameter is TypeAndStoryFilter's last) rather than the whole table.
+  const std::string walk =
+      filters.story_id.empty()
+          ? std::string(" FROM documents d WHERE d.seq > ?1 ")
+          : absl::StrCat(" FROM story_documents sd CROSS JOIN documents d "
+                         "ON d.seq = sd.document_seq WHERE sd.story_seq = "
+                         "(SELECT seq FROM stories WHERE story_id = ?",
+                         9 + TypeAndStoryParams(filters), ") AND d.seq > ?1 ");
   KORPUS_ASSIGN_OR_RETURN(
       Statement select,
       connection.Prepare(
           entity_ids.empty()
-              ? absl::StrCat("SELECT ", internal::Columns(view),
-                             " FROM documents d WHERE d.seq > ?1 AND (?3 = 0 OR d.state = ?3) "
+              ? absl::StrCat("SELECT ", internal::Columns(view), walk,
+                             "AND (?3 = 0 OR d.state = ?3) "
                              "AND (?4 = 0 OR (d.published_at_seconds, d.published_at_nanos) "
                              ">= (?5, ?6) "
                              "AND (d.published_at_seconds, d.published_at_nanos) < (?7, ?8)) "

@@ -354,7 +354,29 @@ TEST_P(StoryContractTest, StoryIdFiltersListAndSearch) {
   ASSERT_EQ(listed->documents_size(), 2);
   EXPECT_EQ(listed->documents(0).id(), kA);
   EXPECT_EQ(listed->documents(1).id(), kB);
+  // Pages along the story, bound to it.
+  list.set_page_size(1);
+  listed = store_->List(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->documents_size(), 1);
+  EXPECT_EQ(listed->documents(0).id(), kA);
+  ASSERT_FALSE(listed->next_page_token().empty());
+  list.set_page_token(listed->next_page_token());
+  listed = store_->List(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->documents_size(), 1);
+  EXPECT_EQ(listed->documents(0).id(), kB);
+  EXPECT_TRUE(listed->next_page_token().empty());
   list.set_story_id(StoryOf(kC));
+  EXPECT_EQ(store_->List(list).status().code(), absl::StatusCode::kInvalidArgument);
+  list.clear_page_token();
+  list.set_page_size(0);
+  // With the type filter as well (the flood names places only).
+  list.add_entity_types(v1::ENTITY_TYPE_PERSON);
+  listed = store_->List(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_THAT(listed->documents(), IsEmpty());
+  list.set_entity_types(0, v1::ENTITY_TYPE_LOCATION);
   listed = store_->List(list);
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->documents_size(), 1);
