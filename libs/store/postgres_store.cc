@@ -1463,7 +1463,7 @@ absl::StatusOr<v1::Document> PostgresStore::Delete(std::string_view id) {
   KORPUS_RETURN_IF_ERROR(
       internal::ReadDocument(selected.row(0), v1::DOCUMENT_VIEW_BASIC, deleted));
   PostgresRemovalTables tables(*connection);
-  KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, seq));
+  KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, {seq}));
   KORPUS_RETURN_IF_ERROR(
       connection->Exec("DELETE FROM documents WHERE seq = $1", Params().Int(seq)).status());
   KORPUS_RETURN_IF_ERROR(transaction.Commit());
@@ -1488,9 +1488,11 @@ absl::StatusOr<int64_t> PostgresStore::Reannotate(
       tables.Query(absl::StrCat("SELECT d.seq FROM documents d WHERE ", selection.where,
                                 " ORDER BY d.seq"),
                    selection.params));
-  for (const internal::SqlRow& row : selected) {
-    const int64_t seq = internal::SqlInt(row[0]);
-    KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, seq));
+  std::vector<int64_t> seqs;
+  seqs.reserve(selected.size());
+  for (const internal::SqlRow& row : selected) seqs.push_back(internal::SqlInt(row[0]));
+  KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, seqs));
+  for (const int64_t seq : seqs) {
     KORPUS_ASSIGN_OR_RETURN(
         Result stored,
         connection->Exec(absl::StrCat("SELECT ", internal::Columns(v1::DOCUMENT_VIEW_TEXT),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -136,77 +137,88 @@ absl::Status RemoveTerms(RemovalTables& tables, const v1::Annotations& annotatio
   keys.push_back(std::string(kDocumentCountKey));
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  for (const std::string& key : keys) {
-    KORPUS_RETURN_IF_ERROR(
-        tables
-            .Query("UPDATE term_frequencies SET document_count = document_count - 1 "
-                   "WHERE term = ?1",
-                   {key})
-            .status());
-  }
-  return tables.Query("DELETE FROM term_frequencies WHERE document_count <= 0", {}).status();
-}
-
-absl::Status LeaveStory(RemovalTables& tables, int64_t seq) {
-  KORPUS_ASSIGN_OR_RETURN(
-      std::vector<SqlRow> membership,
-      tables.Query("DELETE FROM story_documents WHERE document_seq = ?1 "
-                   "RETURNING story_seq, position",
-                   {seq}));
-  for (const SqlRow& row : membership) {
-    const int64_t story_seq = SqlInt(row[0]);
-    const int64_t position = SqlInt(row[1]);
-    // Close the gap (the next member joins at position document_count):
-    // through negative positions, so that no two rows ever share one.
-    KORPUS_RETURN_IF_ERROR(
-        tables
-            .Query("UPDATE story_documents SET position = -position WHERE story_seq = ?1 "
-                   "AND position > ?2",
-                   {story_seq, position})
-            .status());
-    KORPUS_RETURN_IF_ERROR(
-        tables
-            .Query("UPDATE story_documents SET position = -position - 1 WHERE story_seq = ?1 "
-                   "AND position < 0",
-                   {story_seq})
-            .status());
-    KORPUS_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> members,
-        tables.Query("SELECT d.id, a.data, d.published_at_seconds, d.published_at_nanos, "
-                     "d.ingested_at_micros FROM story_documents sd "
-                     "JOIN documents d ON d.seq = sd.document_seq "
-                     "JOIN annotations a ON a.document_seq = sd.document_seq "
-                     "WHERE sd.story_seq = ?1 ORDER BY sd.position",
-                     {story_seq}));
-    KORPUS_ASSIGN_OR_RETURN(std::vector<SqlRow> story,
-                            tables.Query("SELECT story_id FROM stories WHERE seq = ?1",
-                                         {story_seq}));
-    if (story.empty()) continue;
-    if (members.empty()) {
-      KORPUS_RETURN_IF_ERROR(
-          tables.Query("DELETE FROM stories WHERE seq = ?1", {story_seq}).status());
-      continue;
+  // Chunks of keys (sizes 128, 64, ..., 1, so that a backend caching
+  // prepared statements keeps at most eight of each), one UPDATE and one
+  // DELETE (of the rows reaching 0) each; the DELETE looks at the chunk's
+  // rows only, never the whole table.
+  for (size_t first = 0, chunk = 128; first < keys.size(); first += chunk) {
+    while (chunk > keys.size() - first) chunk /= 2;
+    std::vector<SqlValue> params;
+    std::string in;
+    for (size_t k = first; k < first + chunk; ++k) {
+      params.push_back(keys[k]);
+      absl::StrAppend(&in, in.empty() ? "?" : ", ?", params.size());
     }
-    const std::string story_id(SqlText(story[0][0]));
-    std::vector<StoryMember> rebuilt;
-    rebuilt.reserve(members.size());
-    for (const SqlRow& member : members) {
-      StoryMember& m = rebuilt.emplace_back();
-      m.document_id = std::string(SqlText(member[0]));
-      if (!MergeBlob(SqlText(member[1]), m.annotations)) {
-        return absl::DataLossError(absl::StrCat("stored annotations of document '",
-                                                m.document_id, "' do not parse"));
-      }
-      m.time_micros = TimeMicros(member, 2, 3, 4);
-    }
-    KORPUS_RETURN_IF_ERROR(RebuildStory(tables.Stories(), story_seq, story_id, rebuilt));
+    KORPUS_RETURN_IF_ERROR(
+        tables
+            .Query(absl::StrCat("UPDATE term_frequencies SET document_count = document_count - 1 "
+                                "WHERE term IN (", in, ")"),
+                   params)
+            .status());
+    KORPUS_RETURN_IF_ERROR(
+        tables
+            .Query(absl::StrCat("DELETE FROM term_frequencies WHERE term IN (", in,
+                                ") AND document_count <= 0"),
+                   params)
+            .status());
   }
   return absl::OkStatus();
 }
 
-}  // namespace
+// Closes the gaps the removed members left in the positions of story
+// `story_seq` (the next member joins at position document_count) and
+// recomputes the story from its remaining members, or removes it when none
+// is left.
+absl::Status RepairStory(RemovalTables& tables, int64_t story_seq) {
+  KORPUS_ASSIGN_OR_RETURN(std::vector<SqlRow> story,
+                          tables.Query("SELECT story_id FROM stories WHERE seq = ?1",
+                                       {story_seq}));
+  if (story.empty()) return absl::OkStatus();
+  KORPUS_ASSIGN_OR_RETURN(
+      std::vector<SqlRow> positions,
+      tables.Query("SELECT position FROM story_documents WHERE story_seq = ?1 ORDER BY position",
+                   {story_seq}));
+  if (positions.empty()) {
+    return tables.Query("DELETE FROM stories WHERE seq = ?1", {story_seq}).status();
+  }
+  // In ascending order each row moves down to a position no other row
+  // holds any more.
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const int64_t position = SqlInt(positions[i][0]);
+    if (position == static_cast<int64_t>(i)) continue;
+    KORPUS_RETURN_IF_ERROR(
+        tables
+            .Query("UPDATE story_documents SET position = ?3 WHERE story_seq = ?1 "
+                   "AND position = ?2",
+                   {story_seq, position, static_cast<int64_t>(i)})
+            .status());
+  }
+  KORPUS_ASSIGN_OR_RETURN(
+      std::vector<SqlRow> members,
+      tables.Query("SELECT d.id, a.data, d.published_at_seconds, d.published_at_nanos, "
+                   "d.ingested_at_micros FROM story_documents sd "
+                   "JOIN documents d ON d.seq = sd.document_seq "
+                   "JOIN annotations a ON a.document_seq = sd.document_seq "
+                   "WHERE sd.story_seq = ?1 ORDER BY sd.position",
+                   {story_seq}));
+  if (members.empty()) return absl::OkStatus();
+  std::vector<StoryMember> rebuilt;
+  rebuilt.reserve(members.size());
+  for (const SqlRow& member : members) {
+    StoryMember& m = rebuilt.emplace_back();
+    m.document_id = std::string(SqlText(member[0]));
+    if (!MergeBlob(SqlText(member[1]), m.annotations)) {
+      return absl::DataLossError(
+          absl::StrCat("stored annotations of document '", m.document_id, "' do not parse"));
+    }
+    m.time_micros = TimeMicros(member, 2, 3, 4);
+  }
+  return RebuildStory(tables.Stories(), story_seq, std::string(SqlText(story[0][0])), rebuilt);
+}
 
-absl::Status RemoveAnnotationRows(RemovalTables& tables, int64_t seq) {
+// Everything but the story of RemoveAnnotationRows for one document; adds
+// the story it left to `stories`.
+absl::Status RemoveOne(RemovalTables& tables, int64_t seq, std::set<int64_t>& stories) {
   KORPUS_ASSIGN_OR_RETURN(
       std::vector<SqlRow> stored,
       tables.Query("SELECT data FROM annotations WHERE document_seq = ?1", {seq}));
@@ -227,13 +239,27 @@ absl::Status RemoveAnnotationRows(RemovalTables& tables, int64_t seq) {
       tables.Query("DELETE FROM timeline_entities WHERE document_seq = ?1", {seq}).status());
   KORPUS_RETURN_IF_ERROR(
       tables.Query("DELETE FROM timeline WHERE document_seq = ?1", {seq}).status());
-  // The annotations row goes before the story is rebuilt, so that the
-  // document is no member's any more; its terms are uncounted first, so
-  // that the rebuilt story is weighted by the corpus without it.
   KORPUS_RETURN_IF_ERROR(
       tables.Query("DELETE FROM annotations WHERE document_seq = ?1", {seq}).status());
   KORPUS_RETURN_IF_ERROR(RemoveTerms(tables, annotations));
-  return LeaveStory(tables, seq);
+  KORPUS_ASSIGN_OR_RETURN(
+      std::vector<SqlRow> membership,
+      tables.Query("DELETE FROM story_documents WHERE document_seq = ?1 RETURNING story_seq",
+                   {seq}));
+  for (const SqlRow& row : membership) stories.insert(SqlInt(row[0]));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RemoveAnnotationRows(RemovalTables& tables, const std::vector<int64_t>& seqs) {
+  // Stories are repaired once each, after every document has left them and
+  // uncounted its terms: re-annotating a whole story (or corpus) then costs
+  // one rebuild per story, not one per member.
+  std::set<int64_t> stories;
+  for (const int64_t seq : seqs) KORPUS_RETURN_IF_ERROR(RemoveOne(tables, seq, stories));
+  for (const int64_t story_seq : stories) KORPUS_RETURN_IF_ERROR(RepairStory(tables, story_seq));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ReannotateSelection> PrepareReannotate(

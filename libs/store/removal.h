@@ -67,11 +67,12 @@ class RemovalTables {
   virtual StoryTables& Stories() = 0;
 };
 
-// Removes what the annotations of the document `seq` added to the derived
-// tables (the file comment lists them) and its annotations row. Nothing for
-// a document without annotations. DATA_LOSS if its stored annotations, or
-// those of a fellow story member, do not parse.
-absl::Status RemoveAnnotationRows(RemovalTables& tables, int64_t seq);
+// Removes what the annotations of the documents `seqs` added to the
+// derived tables (the file comment lists them) and their annotations rows;
+// each story they leave is recomputed once, at the end. Nothing for a
+// document without annotations. DATA_LOSS if stored annotations (theirs or
+// a remaining story member's) do not parse.
+absl::Status RemoveAnnotationRows(RemovalTables& tables, const std::vector<int64_t>& seqs);
 
 // The documents a ReannotateDocumentsRequest selects, as a WHERE clause
 // over `documents d` with ?N placeholders and its parameters. Validates the

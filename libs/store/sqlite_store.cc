@@ -1464,7 +1464,7 @@ absl::StatusOr<v1::Document> SqliteStore::Delete(std::string_view id) {
                           Transaction::Begin(connection, "BEGIN IMMEDIATE"));
   KORPUS_ASSIGN_OR_RETURN(StoredText stored, ReadStoredText(connection, 0, id));
   SqliteRemovalTables tables(connection);
-  KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, stored.seq));
+  KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, {stored.seq}));
   KORPUS_RETURN_IF_ERROR(
       ReindexText(connection, stored.seq, stored.document, stored.lemmas, nullptr));
   {
@@ -1495,9 +1495,11 @@ absl::StatusOr<int64_t> SqliteStore::Reannotate(const v1::ReannotateDocumentsReq
       tables.Query(absl::StrCat("SELECT d.seq FROM documents d WHERE ", selection.where,
                                 " ORDER BY d.seq"),
                    selection.params));
-  for (const internal::SqlRow& row : selected) {
-    const int64_t seq = internal::SqlInt(row[0]);
-    KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, seq));
+  std::vector<int64_t> seqs;
+  seqs.reserve(selected.size());
+  for (const internal::SqlRow& row : selected) seqs.push_back(internal::SqlInt(row[0]));
+  KORPUS_RETURN_IF_ERROR(internal::RemoveAnnotationRows(tables, seqs));
+  for (const int64_t seq : seqs) {
     KORPUS_ASSIGN_OR_RETURN(StoredText stored, ReadStoredText(connection, seq, ""));
     const std::string lemmas = absl::StrJoin(morphology_->IndexTerms(stored.document), " ");
     KORPUS_RETURN_IF_ERROR(

@@ -350,22 +350,28 @@ absl::Status AssignStory(StoryTables& tables, const v1::Document& document, int6
 absl::Status RebuildStory(StoryTables& tables, int64_t story_seq, std::string_view story_id,
                           const std::vector<StoryMember>& members) {
   if (members.empty()) return absl::InternalError("RebuildStory without members");
+  // The frequencies of every member's terms, read once.
+  std::vector<std::vector<nlp::TermCount>> terms;
+  terms.reserve(members.size());
+  std::vector<std::string> keys = {kDocumentCountKey};
+  for (const StoryMember& member : members) {
+    terms.push_back(StoryTerms(member.annotations));
+    for (const nlp::TermCount& term : terms.back()) keys.push_back(term.key);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  using FrequencyMap = absl::flat_hash_map<std::string, int64_t>;
+  KORPUS_ASSIGN_OR_RETURN(FrequencyMap frequency, tables.Frequencies(keys));
+  const auto count = frequency.find(kDocumentCountKey);
+  const int64_t documents = count != frequency.end() ? count->second : 0;
+  const StoredDocumentFrequencies frequencies(documents, std::move(frequency));
   const nlp::StoryClusterer clusterer;
   nlp::Story story;
   story.story_id = std::string(story_id);
-  for (const StoryMember& member : members) {
-    const std::vector<nlp::TermCount> terms = StoryTerms(member.annotations);
-    std::vector<std::string> keys = {kDocumentCountKey};
-    for (const nlp::TermCount& term : terms) keys.push_back(term.key);
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    using FrequencyMap = absl::flat_hash_map<std::string, int64_t>;
-    KORPUS_ASSIGN_OR_RETURN(FrequencyMap frequency, tables.Frequencies(keys));
-    const auto count = frequency.find(kDocumentCountKey);
-    const int64_t documents = count != frequency.end() ? count->second : 0;
-    const StoredDocumentFrequencies frequencies(documents, std::move(frequency));
+  for (size_t i = 0; i < members.size(); ++i) {
+    const StoryMember& member = members[i];
     const nlp::StoryFeatures features = nlp::MakeStoryFeatures(
-        terms, StoryEvidenceOf(member.annotations, member.time_micros), frequencies,
+        terms[i], StoryEvidenceOf(member.annotations, member.time_micros), frequencies,
         clusterer.options());
     nlp::AddToStory(story, member.document_id, features, clusterer.options());
   }
