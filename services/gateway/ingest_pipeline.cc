@@ -50,7 +50,12 @@ absl::Status DescribeBackendFailure(const absl::Status& status, std::string_view
   } else if (IsAdmissionRefusal(status)) {
     message = absl::StrCat(name, " at ", where, " is overloaded: ", cause);
   } else {
-    message = absl::StrCat("call to ", name, " at ", where, " was cancelled: ", cause);
+    // A backend cancels the calls it has not finished when it shuts down
+    // (SIGTERM, a deploy), while a cancellation by our own caller never
+    // reaches the caller at all: to the caller this is the backend going
+    // away, which a retry can help with.
+    return absl::UnavailableError(absl::StrCat("call to ", name, " at ", where,
+                                               " was cancelled (shutting down?): ", cause));
   }
   return absl::Status(status.code(), message);
 }

@@ -55,8 +55,11 @@ bool IsBackendOutage(const absl::Status& status);
 // `status` from a call to the backend `service` ("storage") at `address`,
 // with the message rewritten for outages so that a person at the top of the
 // pipeline knows which service to look at, e.g. "storage is unavailable at
-// 127.0.0.1:50054: failed to connect to all addresses". The code is never
-// changed; non-outage statuses are returned as they are.
+// 127.0.0.1:50054: failed to connect to all addresses". The code is kept,
+// except that a backend's CANCELLED becomes UNAVAILABLE (a backend shutting
+// down cancels the calls it has not finished; for the caller that is an
+// outage to retry, not its own cancellation); non-outage statuses are
+// returned as they are.
 absl::Status DescribeBackendFailure(const absl::Status& status, std::string_view service,
                                     std::string_view address);
 

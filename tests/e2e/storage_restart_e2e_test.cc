@@ -1,5 +1,5 @@
 // Storage restarting during ingestion (docs/RELIABILITY.md): articles
-// streamed through the gateway while storage is killed (SIGKILL, then
+// streamed through the gateway on four streams at once while storage is killed (SIGKILL, then
 // SIGTERM) and restarted on the same port and database. The client sees
 // only retryable errors (UNAVAILABLE, DEADLINE_EXCEEDED), resends from the
 // first article without a result (ingest is idempotent by document id),
@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -26,8 +27,10 @@ constexpr int kArticles = 200;
 // Storage is killed once this many articles are answered: first with
 // SIGKILL, then, after it is back, with SIGTERM.
 constexpr int kKillAfter[] = {50, 130};
+// Client streams at once, each with its share of the articles.
+constexpr int kStreams = 4;
 // Failed attempts seen while storage is down before it is started again.
-constexpr int kFailuresBeforeRestart = 2;
+constexpr int kFailuresBeforeRestart = kStreams;
 
 // A German notice, different for every i.
 v1::RawArticle Article(int i) {
@@ -84,10 +87,9 @@ class StorageRestartEndToEndTest : public ::testing::Test {
 
 TEST_F(StorageRestartEndToEndTest, RestartsDuringIngestionLeaveEveryArticleStoredOnce) {
   const absl::Time start = absl::Now();
-  // The stream's callbacks run on two threads.
+  // Shared by the streams, their callbacks and the kills.
   absl::Mutex mu;
-  // The result of each article, by index; the stream is resent from the
-  // first article without one.
+  // The result of each article, by index.
   std::map<int, v1::IngestResult> results;
   std::map<absl::StatusCode, int> errors;
   bool storage_down = false;
@@ -97,66 +99,80 @@ TEST_F(StorageRestartEndToEndTest, RestartsDuringIngestionLeaveEveryArticleStore
   std::vector<double> outage_seconds;  // kill -> first article answered again
   bool awaiting_recovery = false;
   int attempts = 0;
-
   const absl::Time deadline = absl::Now() + absl::Seconds(90);
-  const auto answered_all = [&]() {
-    absl::MutexLock lock(&mu);
-    return static_cast<int>(results.size()) >= kArticles;
-  };
-  while (!answered_all()) {
-    ASSERT_LT(absl::Now(), deadline) << results.size() << " articles answered";
-    int first = 0;
-    {
-      absl::MutexLock lock(&mu);
-      ++attempts;
-      first = static_cast<int>(results.size());
-    }
-    int next = first;
-    const absl::Status status = client_->StreamIngestDocuments(
-        [&](v1::RawArticle& article) {
-          if (next == kArticles) return false;
-          article = Article(next++);
-          return true;
-        },
-        [&](const v1::IngestResult& result) {
-          absl::MutexLock lock(&mu);
-          const int index = first + result.index();
-          results[index] = result;
-          // Storage dies while the gateway works on the articles after this
-          // one (the stream runs ahead of the gateway's answers).
-          const int answered = static_cast<int>(results.size());
-          if (!storage_down && ((kills == 0 && answered >= kKillAfter[0]) ||
-                                (kills == 1 && answered >= kKillAfter[1]))) {
-            if (kills == 0) {
-              cluster_->storage().Kill();  // SIGKILL
-            } else {
-              EXPECT_TRUE(cluster_->StopStorage().ok());  // SIGTERM, graceful
+
+  // One client stream of articles [first, first + count): resent from the
+  // first article without a result after each retryable failure.
+  const auto stream_articles = [&](int first, int count) {
+    int answered = 0;  // guarded by mu
+    while (true) {
+      int resend_from = 0;
+      {
+        absl::MutexLock lock(&mu);
+        if (answered == count) return;
+        if (absl::Now() > deadline) {
+          ADD_FAILURE() << "articles from " << first << ": " << answered << " answered";
+          return;
+        }
+        ++attempts;
+        resend_from = answered;
+      }
+      int next = resend_from;
+      const absl::Status status = client_->StreamIngestDocuments(
+          [&](v1::RawArticle& article) {
+            if (next == count) return false;
+            article = Article(first + next++);
+            return true;
+          },
+          [&](const v1::IngestResult& result) {
+            absl::MutexLock lock(&mu);
+            results[first + resend_from + result.index()] = result;
+            ++answered;
+            // Storage dies while the gateway works on the articles sent
+            // after this one, on this stream and the others.
+            const int total = static_cast<int>(results.size());
+            if (!storage_down && ((kills == 0 && total >= kKillAfter[0]) ||
+                                  (kills == 1 && total >= kKillAfter[1]))) {
+              if (kills == 0) {
+                cluster_->storage().Kill();  // SIGKILL
+              } else {
+                EXPECT_TRUE(cluster_->StopStorage().ok());  // SIGTERM, graceful
+              }
+              ++kills;
+              storage_down = true;
+              awaiting_recovery = true;
+              down_since = absl::Now();
+              failures_while_down = 0;
+              return;
             }
-            ++kills;
-            storage_down = true;
-            awaiting_recovery = true;
-            down_since = absl::Now();
-            failures_while_down = 0;
-            return;
-          }
-          if (awaiting_recovery && !storage_down) {
-            awaiting_recovery = false;
-            outage_seconds.push_back(absl::ToDoubleSeconds(absl::Now() - down_since));
-          }
-        },
-        {.timeout = absl::Seconds(30)});
-    absl::MutexLock lock(&mu);
-    if (status.ok()) continue;
-    ++errors[status.code()];
-    ASSERT_TRUE(IsRetryable(status)) << "not retryable: " << status;
-    if (storage_down && ++failures_while_down >= kFailuresBeforeRestart) {
-      ASSERT_TRUE(cluster_->RestartStorage().ok());  // same port, same database
-      storage_down = false;
+            if (awaiting_recovery && !storage_down) {
+              awaiting_recovery = false;
+              outage_seconds.push_back(absl::ToDoubleSeconds(absl::Now() - down_since));
+            }
+          },
+          {.timeout = absl::Seconds(30)});
+      absl::MutexLock lock(&mu);
+      if (status.ok()) continue;
+      ++errors[status.code()];
+      if (!IsRetryable(status)) {
+        ADD_FAILURE() << "not retryable: " << status;
+        return;
+      }
+      if (storage_down && ++failures_while_down >= kFailuresBeforeRestart) {
+        EXPECT_TRUE(cluster_->RestartStorage().ok());  // same port, same database
+        storage_down = false;
+      }
+      // Client backoff before resending.
+      absl::SleepFor(absl::Milliseconds(50));
     }
-    // Client backoff before resending.
-    absl::SleepFor(absl::Milliseconds(50));
+  };
+  std::vector<std::thread> streams;
+  for (int i = 0; i < kStreams; ++i) {
+    streams.emplace_back(stream_articles, i * (kArticles / kStreams), kArticles / kStreams);
   }
+  for (std::thread& stream : streams) stream.join();
   absl::MutexLock lock(&mu);
+  ASSERT_EQ(results.size(), static_cast<size_t>(kArticles));
   ASSERT_EQ(kills, 2);
   const double ingest_seconds = absl::ToDoubleSeconds(absl::Now() - start);
 
@@ -185,11 +201,12 @@ TEST_F(StorageRestartEndToEndTest, RestartsDuringIngestionLeaveEveryArticleStore
   }
   EXPECT_TRUE(still_pending.empty()) << still_pending.size() << " documents still pending";
 
-  // Exactly once each.
+  // Exactly once each, all annotated.
   const std::vector<v1::Document> stored = ListAll(v1::DOCUMENT_STATE_UNSPECIFIED);
   std::set<std::string> stored_ids;
   for (const v1::Document& document : stored) {
     EXPECT_TRUE(stored_ids.insert(document.id()).second) << document.id() << " stored twice";
+    EXPECT_EQ(document.state(), v1::DOCUMENT_STATE_ANNOTATED) << document.id();
   }
   EXPECT_EQ(stored.size(), static_cast<size_t>(kArticles));
   EXPECT_EQ(stored_ids, acknowledged);

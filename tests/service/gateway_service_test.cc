@@ -154,6 +154,7 @@ class FakeStorage final : public v1::StorageService::Service {
                            v1::Document* response) override {
     std::lock_guard<std::mutex> lock(mutex);
     ++get_calls;
+    if (cancel_gets) return grpc::Status(grpc::StatusCode::CANCELLED, "shutting down");
     last_view = request->view();
     last_get_time_left = absl::FromChrono(context->deadline()) - absl::Now();
     auto id = context->client_metadata().find("x-request-id");
@@ -215,6 +216,9 @@ class FakeStorage final : public v1::StorageService::Service {
   std::map<std::string, v1::Document> documents;
   int put_calls = 0;
   int get_calls = 0;
+  // GetDocument answers CANCELLED, as a storage shutting down does for
+  // the calls it has not finished.
+  std::atomic<bool> cancel_gets{false};
   int annotate_calls = 0;
   v1::DocumentView last_view = v1::DOCUMENT_VIEW_UNSPECIFIED;
   absl::Duration last_get_time_left;
@@ -440,6 +444,18 @@ TEST_F(GatewayServiceTest, StorageDownFailsPromptlyWithUnavailable) {
   // The backend timeout is 30 s: failing well within it means the outage
   // was detected, not waited out.
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+}
+
+// A backend shutting down cancels the calls it has not finished; the
+// gateway's caller sees UNAVAILABLE, which it may retry, not CANCELLED.
+TEST_F(GatewayServiceTest, BackendCancellingACallIsUnavailableToTheCaller) {
+  storage_.cancel_gets = true;
+  absl::StatusOr<v1::IngestDocumentsResponse> ingest =
+      client_->IngestDocuments(Batch({kRadweg}), Options());
+  EXPECT_EQ(ingest.status().code(), absl::StatusCode::kUnavailable) << ingest.status();
+  v1::GetDocumentRequest get;
+  get.set_id("d0000000000000000");
+  EXPECT_EQ(client_->GetDocument(get, Options()).status().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(GatewayServiceTest, StreamEndsWithUnavailableAfterTheResultsSent) {
