@@ -319,8 +319,10 @@ grpc::Status CorpusServiceImpl::DeleteDocument(grpc::ServerContext* context,
 grpc::Status CorpusServiceImpl::ReannotateDocuments(grpc::ServerContext* context,
                                                     const v1::ReannotateDocumentsRequest* request,
                                                     v1::ReannotateDocumentsResponse* response) {
-  absl::StatusOr<v1::ReannotateDocumentsResponse> result =
-      storage_.ReannotateDocuments(*request, StorageOptions(context));
+  // Bounded by the caller's deadline only: queueing a large corpus takes
+  // longer than one read (docs/RELIABILITY.md has figures).
+  absl::StatusOr<v1::ReannotateDocumentsResponse> result = storage_.ReannotateDocuments(
+      *request, CallOptions{.timeout = absl::InfiniteDuration(), .parent = context});
   if (!result.ok()) return ToGrpcStatus(FromStorage(result.status()));
   spdlog::info("queued {} documents for re-annotation", result->queued_count());
   *response = *std::move(result);

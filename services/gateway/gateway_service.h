@@ -114,8 +114,9 @@ class CorpusServiceImpl final : public CorpusServiceBase {
                                v1::ImportDocumentsResponse* response) override;
   // Admin calls, forwarded to storage (synchronous: rare, and they write).
   // DeleteDocument checks the id (INVALID_ARGUMENT when empty);
-  // ReannotateDocuments returns at once with the count storage queued, and
-  // the reconciler annotates them.
+  // ReannotateDocuments returns with the count storage queued (bounded by
+  // the caller's deadline only, not backend_timeout), and the reconciler
+  // annotates them.
   grpc::Status DeleteDocument(grpc::ServerContext* context,
                               const v1::DeleteDocumentRequest* request,
                               v1::DeleteDocumentResponse* response) override;
