@@ -114,4 +114,23 @@ absl::StatusOr<v1::ImportDocumentsResponse> CorpusClient::ImportDocuments(
   return internal::ImportCall(*stub_, next_document, options, "gateway");
 }
 
+absl::Status CorpusClient::Watch(const v1::WatchRequest& request,
+                                 const std::function<bool(const v1::WatchEvent&)>& on_event,
+                                 const CallOptions& options) const {
+  std::unique_ptr<grpc::ClientContext> context = MakeClientContext(options);
+  std::unique_ptr<grpc::ClientReader<v1::WatchEvent>> reader = stub_->Watch(context.get(), request);
+  v1::WatchEvent event;
+  bool stopped = false;
+  while (reader->Read(&event)) {
+    if (!on_event(event)) {
+      stopped = true;
+      context->TryCancel();
+      break;
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  if (stopped) return absl::CancelledError("watch stopped by the receiver");
+  return FromGrpcStatus(status, "gateway");
+}
+
 }  // namespace korpus

@@ -63,6 +63,14 @@ class CorpusClient {
   // whole stream.
   absl::StatusOr<v1::ImportDocumentsResponse> ImportDocuments(
       const std::function<bool(v1::Document&)>& next_document, const CallOptions& options) const;
+  // Follows a saved search (CorpusService.Watch): passes each event to
+  // `on_event` as it arrives; returning false from it ends the watch
+  // (CANCELLED). Returns when the stream ends: OK when the gateway ended it
+  // (shutdown: resume with the last event's cursor), else the error.
+  // `options.timeout` bounds the whole stream.
+  absl::Status Watch(const v1::WatchRequest& request,
+                     const std::function<bool(const v1::WatchEvent&)>& on_event,
+                     const CallOptions& options) const;
 
  private:
   std::unique_ptr<v1::CorpusService::Stub> stub_;

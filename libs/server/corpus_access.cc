@@ -23,6 +23,7 @@ constexpr std::pair<const char*, Role> kCorpusServiceRoles[] = {
     {"ListStories", Role::kReader},
     {"GetStory", Role::kReader},
     {"GetTimeline", Role::kReader},
+    {"Watch", Role::kReader},
     // Adding documents.
     {"IngestDocuments", Role::kWriter},
     {"StreamIngestDocuments", Role::kWriter},

@@ -228,6 +228,7 @@ int ServeUntilSignalled(const ServerOptions& options, std::vector<ServiceEntry> 
   const std::string signal = WaitForShutdownSignal();
   spdlog::info("{} received {}: draining for up to {}", options.service_name, signal,
                absl::FormatDuration(options.shutdown_grace));
+  if (options.on_shutdown) options.on_shutdown();
   (*server)->Shutdown(options.shutdown_grace);
   spdlog::info("{} stopped", options.service_name);
   return 0;

@@ -11,6 +11,7 @@
 #ifndef KORPUS_LIBS_SERVER_SERVER_H_
 #define KORPUS_LIBS_SERVER_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -79,6 +80,11 @@ struct ServerOptions {
   // that cannot speak TLS (Kubernetes' gRPC probes) when the main port
   // does; port 0 picks a free port. Empty (the default): none.
   std::string health_listen_address;
+  // If set, ServeUntilSignalled calls it once when a signal begins the
+  // shutdown, before the drain, so that calls that would run until
+  // cancelled (CorpusService.Watch streams) end by themselves within
+  // shutdown_grace.
+  std::function<void()> on_shutdown;
 };
 
 // Whether `listen_address` (host:port) binds only loopback addresses:

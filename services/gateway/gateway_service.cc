@@ -1,6 +1,9 @@
 #include "services/gateway/gateway_service.h"
 
+#include <algorithm>
 #include <utility>
+
+#include "absl/cleanup/cleanup.h"
 
 #include "absl/strings/str_cat.h"
 #include "libs/server/grpc_status.h"
@@ -32,6 +35,15 @@ absl::Status GatewayConfig::Validate() const {
         absl::StrCat("--backend_timeout must be positive, got ",
                      absl::FormatDuration(pipeline.backend_timeout)));
   }
+  if (watch_poll_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--watch_poll_interval must be positive, got ",
+                     absl::FormatDuration(watch_poll_interval)));
+  }
+  if (max_watchers < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_watchers must be at least 1, got ", max_watchers));
+  }
   if (max_batch_articles < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("--max_batch_articles must be at least 1, got ", max_batch_articles));
@@ -46,11 +58,25 @@ absl::Status GatewayConfig::Validate() const {
   return absl::OkStatus();
 }
 
+namespace {
+
+// `config` with on_annotated also waking `hub`'s watches.
+IngestPipelineConfig WakingWatches(IngestPipelineConfig config, WatchHub& hub) {
+  config.on_annotated = [next = std::move(config.on_annotated), &hub] {
+    hub.Notify();
+    if (next) next();
+  };
+  return config;
+}
+
+}  // namespace
+
 CorpusServiceImpl::CorpusServiceImpl(const IngestClient& ingest, const AnnotatorClient& annotator,
                                      const StorageClient& storage, GatewayConfig config)
     : storage_(storage),
       config_(std::move(config)),
-      pipeline_(ingest, annotator, storage, config_.pipeline) {}
+      watch_hub_(config_.max_watchers),
+      pipeline_(ingest, annotator, storage, WakingWatches(config_.pipeline, watch_hub_)) {}
 
 CallOptions CorpusServiceImpl::StorageOptions(const grpc::ServerContextBase* context) const {
   return CallOptions{.timeout = config_.pipeline.backend_timeout, .parent = context};
@@ -326,6 +352,52 @@ grpc::Status CorpusServiceImpl::ReannotateDocuments(grpc::ServerContext* context
   if (!result.ok()) return ToGrpcStatus(FromStorage(result.status()));
   spdlog::info("queued {} documents for re-annotation", result->queued_count());
   *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+grpc::Status CorpusServiceImpl::Watch(grpc::ServerContext* context,
+                                      const v1::WatchRequest* request,
+                                      grpc::ServerWriter<v1::WatchEvent>* writer) {
+  if (!watch_hub_.Enter()) {
+    return ToGrpcStatus(absl::ResourceExhaustedError(
+        absl::StrCat("the gateway has ", config_.max_watchers,
+                     " watches open, its limit (--max_watchers); retry later")));
+  }
+  absl::Cleanup leave = [this] { watch_hub_.Leave(); };
+  // Cancellation is noticed between slices of the wait.
+  constexpr absl::Duration kCancelCheck = absl::Milliseconds(100);
+  v1::PollWatchRequest poll;
+  *poll.mutable_watch() = *request;
+  int64_t delivered = 0;
+  while (!watch_hub_.stopped()) {
+    if (context->IsCancelled()) return grpc::Status::CANCELLED;
+    const uint64_t seen = watch_hub_.generation();
+    absl::StatusOr<v1::PollWatchResponse> polled =
+        storage_.PollWatch(poll, StorageOptions(context));
+    if (!polled.ok()) {
+      if (context->IsCancelled()) return grpc::Status::CANCELLED;
+      spdlog::info("watch ended after {} events: {}", delivered, polled.status());
+      return ToGrpcStatus(FromStorage(polled.status()));
+    }
+    for (const v1::WatchEvent& event : polled->events()) {
+      if (!writer->Write(event)) return grpc::Status::CANCELLED;  // The client went away.
+      ++delivered;
+    }
+    const bool moved = polled->cursor() != poll.watch().cursor();
+    poll.mutable_watch()->set_cursor(polled->cursor());
+    poll.mutable_watch()->set_start_from_now(false);
+    // A full batch, or a scan that moved on without a match, may have more
+    // behind it: poll again at once. Otherwise wait for news.
+    const int batch = poll.max_events() > 0 ? poll.max_events() : 100;
+    if (polled->events_size() >= batch || (moved && polled->events_size() == 0)) continue;
+    const absl::Time until = absl::Now() + config_.watch_poll_interval;
+    while (!context->IsCancelled() && watch_hub_.generation() == seen) {
+      const absl::Duration left = until - absl::Now();
+      if (left <= absl::ZeroDuration()) break;
+      if (!watch_hub_.Wait(seen, std::min(left, kCancelCheck))) break;
+    }
+  }
+  spdlog::info("watch ended by shutdown after {} events", delivered);
   return grpc::Status::OK;
 }
 

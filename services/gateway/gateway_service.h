@@ -20,6 +20,7 @@
 #include "libs/clients/ingest_client.h"
 #include "libs/clients/storage_client.h"
 #include "services/gateway/ingest_pipeline.h"
+#include "services/gateway/watch_hub.h"
 
 namespace korpus::gateway {
 
@@ -28,6 +29,11 @@ struct GatewayConfig {
   IngestPipelineConfig pipeline;
   // Most articles one IngestDocuments call may carry (default 100).
   int max_batch_articles = 100;
+  // Watch: how often an open watch polls storage for new matches (a
+  // document this gateway annotates wakes its watches at once), and how
+  // many watches may be open at once (beyond: RESOURCE_EXHAUSTED).
+  absl::Duration watch_poll_interval = absl::Milliseconds(500);
+  int max_watchers = 100;
 
   // INVALID_ARGUMENT naming the field if a value is out of range.
   absl::Status Validate() const;
@@ -123,6 +129,20 @@ class CorpusServiceImpl final : public CorpusServiceBase {
   grpc::Status ReannotateDocuments(grpc::ServerContext* context,
                                    const v1::ReannotateDocumentsRequest* request,
                                    v1::ReannotateDocumentsResponse* response) override;
+  // Watch polls storage (PollWatch) from the request's cursor, writes the
+  // events, then waits for a wake-up (NotifyWatches) or the poll interval;
+  // it ends OK on StopWatches, CANCELLED when the client goes away, with
+  // storage's status when a poll fails. RESOURCE_EXHAUSTED beyond
+  // max_watchers open watches.
+  grpc::Status Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
+                     grpc::ServerWriter<v1::WatchEvent>* writer) override;
+
+  // Wakes the open watches: a document became searchable (the reconciler
+  // calls it; this service's own ingest does so by itself).
+  void NotifyWatches() { watch_hub_.Notify(); }
+  // Ends every open watch (OK, so that clients resume with their last
+  // cursor) and every later one at once: shutdown has begun.
+  void StopWatches() { watch_hub_.Stop(); }
 
  private:
   CallOptions StorageOptions(const grpc::ServerContextBase* context) const;
@@ -135,6 +155,7 @@ class CorpusServiceImpl final : public CorpusServiceBase {
 
   const StorageClient& storage_;
   GatewayConfig config_;
+  WatchHub watch_hub_;
   IngestPipeline pipeline_;
 };
 

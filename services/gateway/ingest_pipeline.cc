@@ -161,6 +161,10 @@ IngestPipeline::AttachOutcome IngestPipeline::AnnotateAndAttach(
     absl::StatusOr<v1::AnnotateDocumentResponse> attached =
         storage_.AnnotateDocument(attach, Options(parent));
     if (attached.ok()) {
+      if (attached->changed() && attached->document().state() == v1::DOCUMENT_STATE_ANNOTATED &&
+          config_.on_annotated) {
+        config_.on_annotated();
+      }
       outcome.state = attached->document().state();
       outcome.sentence_count = attached->document().sentence_count();
       outcome.token_count = attached->document().token_count();

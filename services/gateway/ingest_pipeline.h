@@ -16,6 +16,7 @@
 #define KORPUS_SERVICES_GATEWAY_INGEST_PIPELINE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,9 @@ struct IngestPipelineConfig {
   // parent call wins.
   absl::Duration backend_timeout = absl::Seconds(10);
   BackendAddresses addresses;
+  // If set, called after AnnotateAndAttach made a document ANNOTATED (on
+  // the calling thread), e.g. to wake the gateway's watches.
+  std::function<void()> on_annotated;
 };
 
 // True for the codes that mean "a backend could not give an answer":

@@ -30,6 +30,13 @@ ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(10),
 ABSL_FLAG(int, max_batch_articles, 100,
           "Most articles one IngestDocuments call may carry (env KORPUS_MAX_BATCH_ARTICLES).");
 
+ABSL_FLAG(absl::Duration, watch_poll_interval, absl::Milliseconds(500),
+          "How often an open Watch stream polls storage for newly searchable documents; a "
+          "document this gateway annotates wakes its watches at once (env "
+          "KORPUS_WATCH_POLL_INTERVAL).");
+ABSL_FLAG(int, max_watchers, 100,
+          "Most Watch streams open at once; beyond it Watch fails with RESOURCE_EXHAUSTED "
+          "(env KORPUS_MAX_WATCHERS).");
 ABSL_FLAG(std::string, auth_tokens_file, "",
           "File of bearer tokens with roles, one \"ROLE TOKEN\" per line (ROLE reader, writer "
           "or admin; '#' starts a comment line); if it or --auth_tokens names any token, every "
@@ -69,6 +76,8 @@ int main(int argc, char** argv) {
                                .annotator = absl::GetFlag(FLAGS_annotator_address),
                                .storage = absl::GetFlag(FLAGS_storage_address)};
   config.max_batch_articles = absl::GetFlag(FLAGS_max_batch_articles);
+  config.watch_poll_interval = absl::GetFlag(FLAGS_watch_poll_interval);
+  config.max_watchers = absl::GetFlag(FLAGS_max_watchers);
   if (absl::Status status = config.Validate(); !status.ok()) {
     std::fprintf(stderr, "korpus-gateway: %s\n", std::string(status.message()).c_str());
     return 2;
@@ -113,7 +122,10 @@ int main(int argc, char** argv) {
 
   // The reconciler (reconciler.h) annotates what an annotator outage left
   // PENDING; it stops after the server, on SIGTERM.
-  const korpus::gateway::IngestPipeline pipeline(ingest, annotator, storage, config.pipeline);
+  // What it annotates wakes the open watches, as the service's own ingest does.
+  korpus::gateway::IngestPipelineConfig reconcile_config = config.pipeline;
+  reconcile_config.on_annotated = [&service] { service.NotifyWatches(); };
+  const korpus::gateway::IngestPipeline pipeline(ingest, annotator, storage, reconcile_config);
   korpus::gateway::Reconciler reconciler(
       storage, pipeline,
       {.interval = absl::GetFlag(FLAGS_reconcile_interval),
@@ -122,6 +134,8 @@ int main(int argc, char** argv) {
        .backend_timeout = config.pipeline.backend_timeout});
   if (absl::GetFlag(FLAGS_reconcile_interval) > absl::ZeroDuration()) reconciler.Start();
 
+  // Open watches end at once on SIGTERM rather than holding the drain.
+  server_options.on_shutdown = [&service] { service.StopWatches(); };
   const int exit_code = korpus::ServeUntilSignalled(
       server_options, {{&service, korpus::v1::CorpusService::service_full_name()}});
   reconciler.Stop();

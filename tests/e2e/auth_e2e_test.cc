@@ -46,6 +46,7 @@ const std::map<std::string, std::string>& ExpectedRoles() {
       {"ListCooccurrences", "reader"},
       {"ListQuotes", "reader"},      {"ListStories", "reader"},
       {"GetStory", "reader"},        {"GetTimeline", "reader"},
+      {"Watch", "reader"},
       {"DeleteDocument", "admin"},   {"ReannotateDocuments", "admin"},
   };
   return *roles;

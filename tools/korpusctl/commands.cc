@@ -131,6 +131,7 @@ int RunStory(Invocation& invocation);
 int RunDelete(Invocation& invocation);
 int RunReannotate(Invocation& invocation);
 int RunCooccurrences(Invocation& invocation);
+int RunWatch(Invocation& invocation);
 
 // The commands. Commands that need no gateway (such as an offline
 // `annotate FILE...` running libs/nlp in-process) are added here the same
@@ -163,6 +164,15 @@ constexpr Command kCommands[] = {
      "every one of these entities. --months and --top_entities count all matches per month "
      "and the entities most of them mention.",
      1, -1, RunSearch},
+    {"watch",
+     "QUERY... [--entity=ID...] [--source=PREFIX] [--cursor=C | --from_now] [--count=N]",
+     "A saved-search alert: prints each document matching the query (search's language and "
+     "--entity/--source filters) as it becomes searchable, one line each: id, title and the "
+     "cursor to resume after it with --cursor (nothing is missed or repeated). Without "
+     "--cursor or --from_now it starts with the matching documents already stored. Runs "
+     "until --count documents, an interruption or the gateway's shutdown (then resume); "
+     "--timeout does not apply.",
+     1, -1, RunWatch},
     {"entities",
      "[--type=PER|ORG|LOC|OTH] [--order=documents|salience|mentions] [--prefix=NAME] "
      "[--page_size=N] [--page_token=T] [--all]",
@@ -699,6 +709,49 @@ int RunSearch(Invocation& invocation) {
                    << (filtered ? " and --entity" : "") << "; or --all)\n";
   }
   invocation.out.flush();
+  return kExitOk;
+}
+
+// --- watch ---
+
+int RunWatch(Invocation& invocation) {
+  const Options& options = invocation.options;
+  if (!options.cursor.empty() && options.from_now) {
+    return UsageError(invocation, *FindCommand("watch"),
+                      "--cursor and --from_now exclude each other");
+  }
+  if (options.count < 0) {
+    return UsageError(invocation, *FindCommand("watch"),
+                      absl::StrCat("--count must not be negative, got ", options.count));
+  }
+  v1::WatchRequest request;
+  request.set_query(absl::StrJoin(invocation.args, " "));
+  for (const std::string& id : options.entity_ids) request.add_entity_ids(id);
+  request.set_source_prefix(options.source_prefix);
+  request.set_cursor(options.cursor);
+  request.set_start_from_now(options.from_now);
+  int received = 0;
+  std::string last_cursor = options.cursor;
+  // Each line is flushed at once: a watch is read as it runs.
+  const absl::Status status = invocation.client().Watch(
+      request,
+      [&](const v1::WatchEvent& event) {
+        if (options.json) {
+          invocation.PrintJson(event);
+        } else {
+          invocation.out << event.document().id() << "\t" << event.document().title()
+                         << "\tcursor=" << event.cursor() << std::endl;
+        }
+        last_cursor = event.cursor();
+        return options.count == 0 || ++received < options.count;
+      },
+      CallOptions{.timeout = absl::InfiniteDuration()});
+  if (options.count > 0 && received >= options.count) return kExitOk;
+  if (!status.ok()) return invocation.Fail(status);
+  invocation.err << "korpusctl: the gateway ended the watch"
+                 << (last_cursor.empty() ? ""
+                                         : absl::StrCat("; resume with --cursor=", last_cursor))
+                 << std::endl;
   return kExitOk;
 }
 

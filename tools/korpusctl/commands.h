@@ -82,6 +82,12 @@ struct Options {
   // reannotate: the documents in this state (pending, annotated or
   // failed; empty: any).
   std::string state;
+  // watch: resume after this cursor (the last one printed), or start from
+  // now; stop after `count` documents (0: when the gateway ends the watch
+  // or the user interrupts it).
+  std::string cursor;
+  bool from_now = false;
+  int count = 0;
 };
 
 // Every value of the flag --`name` in `args` (the command line without the

@@ -96,6 +96,14 @@ ABSL_FLAG(bool, unresolved, false,
           "timeline: also list dates that could not be resolved (\"am Freitag\"), last (env "
           "KORPUS_UNRESOLVED).");
 
+ABSL_FLAG(std::string, cursor, "",
+          "watch: resume after this cursor, the last one printed (env KORPUS_CURSOR).");
+ABSL_FLAG(bool, from_now, false,
+          "watch: only documents that become searchable from now on (env KORPUS_FROM_NOW).");
+ABSL_FLAG(int, count, 0,
+          "watch: stop after this many documents; 0: run until interrupted (env "
+          "KORPUS_COUNT).");
+
 ABSL_FLAG(std::string, token, "",
           "Bearer token sent with every call, for a gateway with access control (env "
           "KORPUS_TOKEN; prefer the environment: the command line is visible to other users).");
@@ -159,5 +167,8 @@ int main(int argc, char** argv) {
   options.to = absl::GetFlag(FLAGS_to);
   options.include_unresolved = absl::GetFlag(FLAGS_unresolved);
   options.min_documents = absl::GetFlag(FLAGS_min_documents);
+  options.cursor = absl::GetFlag(FLAGS_cursor);
+  options.from_now = absl::GetFlag(FLAGS_from_now);
+  options.count = absl::GetFlag(FLAGS_count);
   return korpus::ctl::Run(args, options);
 }
