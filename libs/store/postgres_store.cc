@@ -972,19 +972,39 @@ std::string MentionsAll(std::string_view seq_column, int first, size_t count) {
   return sql;
 }
 
+// The EntityType values set in a filter's type mask, in enum order.
+std::vector<int64_t> TypesOf(const internal::ListFilters& filters) {
+  std::vector<int64_t> types;
+  for (int type = v1::ENTITY_TYPE_PERSON; type <= v1::ENTITY_TYPE_OTHER; ++type) {
+    if ((filters.entity_type_mask >> type) & 1) types.push_back(type);
+  }
+  return types;
+}
+
 // " AND EXISTS (...)" for the entity type and story filters that are set in
 // `filters`, on the document `seq_column`, with their parameters from $first
-// (the type mask, then the story id, as AddTypeAndStory binds them). The
-// type is the entity's corpus-wide one (entities.type).
+// (each type, then the story id, as AddTypeAndStory binds them). The type
+// is the entity's corpus-wide one (entities.type). The types are compared
+// with IN rather than through a bit mask, so that the planner estimates them
+// from the column's statistics: with the opaque mask expression it built
+// the set of every document with an entity of the type before walking the
+// documents (10,000 documents: a page of List took 24 ms instead of 1 ms).
+// A per-document subplan (OFFSET 0) was tried too: better for a search with
+// few matches, but 3 times slower for one matching most documents.
 std::string TypeAndStoryFilter(std::string_view seq_column, int first,
                                const internal::ListFilters& filters) {
   std::string sql;
   int next = first;
   if (filters.entity_type_mask != 0) {
+    std::vector<std::string> placeholders;
+    for (size_t i = 0; i < TypesOf(filters).size(); ++i) {
+      placeholders.push_back(absl::StrCat("$", next++));
+    }
     absl::StrAppend(&sql,
                     " AND EXISTS (SELECT 1 FROM document_entities g JOIN entities e "
                     "ON e.entity_id = g.entity_id WHERE g.document_seq = ",
-                    std::string(seq_column), " AND (($", next++, "::int8 >> e.type) & 1) = 1)");
+                    std::string(seq_column), " AND e.type IN (",
+                    absl::StrJoin(placeholders, ", "), "))");
   }
   if (!filters.story_id.empty()) {
     absl::StrAppend(&sql,
@@ -998,8 +1018,8 @@ std::string TypeAndStoryFilter(std::string_view seq_column, int first,
 // Binds TypeAndStoryFilter's parameters; returns how many.
 int AddTypeAndStory(const internal::ListFilters& filters, Params& params) {
   int count = 0;
-  if (filters.entity_type_mask != 0) {
-    params.Int(filters.entity_type_mask);
+  for (int64_t type : TypesOf(filters)) {
+    params.Int(type);
     ++count;
   }
   if (!filters.story_id.empty()) {
@@ -1659,7 +1679,7 @@ absl::StatusOr<v1::SearchResponse> PostgresStore::Search(const v1::SearchRequest
       TypeAndStoryFilter("d.seq", first_filter + (filtered ? 6 : 0), filters));
   // The parameter after all of the match's.
   const int after_match = first_filter + (filtered ? 6 : 0) +
-                          (filters.entity_type_mask != 0 ? 1 : 0) +
+                          static_cast<int>(TypesOf(filters).size()) +
                           (filters.story_id.empty() ? 0 : 1);
   auto add_terms = [this, &leaves, &entity_ids, &filters, filtered](Params& params) {
     BindLeaves(leaves, *morphology_, params);
