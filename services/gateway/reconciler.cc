@@ -80,6 +80,9 @@ absl::StatusOr<ReconcileStats> Reconciler::RunOnce() {
         ++stats.annotated;
       } else if (outcome.state == v1::DOCUMENT_STATE_FAILED) {
         ++stats.failed;
+      } else if (absl::IsNotFound(outcome.failure)) {
+        // Deleted (DeleteDocument) since it was listed: nothing to annotate.
+        continue;
       } else {
         return outcome.failure.ok() ? absl::UnavailableError("document stayed pending")
                                     : outcome.failure;

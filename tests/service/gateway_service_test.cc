@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -118,7 +119,7 @@ class FakeStorage final : public v1::StorageService::Service {
     std::lock_guard<std::mutex> lock(mutex);
     ++annotate_calls;
     auto it = documents.find(request->id());
-    if (it == documents.end()) {
+    if (it == documents.end() || deleted_after_listing.count(request->id()) > 0) {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, "no document " + request->id());
     }
     v1::Document& document = it->second;
@@ -138,7 +139,7 @@ class FakeStorage final : public v1::StorageService::Service {
                                   v1::AnnotateDocumentResponse* response) override {
     std::lock_guard<std::mutex> lock(mutex);
     auto it = documents.find(request->id());
-    if (it == documents.end()) {
+    if (it == documents.end() || deleted_after_listing.count(request->id()) > 0) {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, "no document " + request->id());
     }
     v1::Document& document = it->second;
@@ -214,6 +215,9 @@ class FakeStorage final : public v1::StorageService::Service {
 
   std::mutex mutex;
   std::map<std::string, v1::Document> documents;
+  // Still listed, but gone for AnnotateDocument and MarkDocumentFailed: a
+  // document deleted between a reconciler's listing and its attaching.
+  std::set<std::string> deleted_after_listing;
   int put_calls = 0;
   int get_calls = 0;
   // GetDocument answers CANCELLED, as a storage shutting down does for
@@ -585,6 +589,32 @@ TEST_F(GatewayServiceTest, ReconcilerAnnotatesWhatAnOutageLeftPendingOnce) {
   pass = reconciler.RunOnce();
   EXPECT_EQ(pass.status().code(), absl::StatusCode::kUnavailable) << pass.status();
   EXPECT_NE(pass.status().message().find("annotator"), std::string::npos) << pass.status();
+}
+
+TEST_F(GatewayServiceTest, ReconcilerPassesOverADocumentDeletedMeanwhile) {
+  config_.pipeline.backend_timeout = absl::Milliseconds(200);
+  StartGateway();
+  annotator_.block = true;
+  absl::StatusOr<v1::IngestDocumentsResponse> response =
+      client_->IngestDocuments(Batch({kRadweg, kBaustelle}), Options());
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->results(0).state(), v1::DOCUMENT_STATE_PENDING);
+  ASSERT_EQ(response->results(1).state(), v1::DOCUMENT_STATE_PENDING);
+  annotator_.block = false;
+  annotator_.release.Notify();
+  {
+    std::lock_guard<std::mutex> lock(storage_.mutex);
+    storage_.deleted_after_listing.insert(response->results(0).document_id());
+  }
+
+  const IngestPipeline pipeline(*ingest_client_, *annotator_client_, *storage_client_,
+                                config_.pipeline);
+  Reconciler reconciler(*storage_client_, pipeline,
+                        {.interval = absl::Milliseconds(10), .min_age = absl::ZeroDuration()});
+  absl::StatusOr<ReconcileStats> pass = reconciler.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->annotated, 1);
+  EXPECT_EQ(pass->failed, 0);
 }
 
 TEST_F(GatewayServiceTest, ReconcilerLoopAnnotatesInTheBackgroundAndStops) {
