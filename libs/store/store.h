@@ -139,8 +139,9 @@ class Store {
   // Deletes the document `id` with everything derived from it, in one
   // transaction: its annotations, full-text and lemma index entries, its
   // entity links (the entities' document, mention and type counts, total
-  // and maximum salience and canonical name are as if it had never been
-  // stored; an entity no other document mentions disappears), quotes,
+  // and maximum salience are as if it had never been stored; the canonical
+  // name stays unless another name is now given by more documents; an
+  // entity no other document mentions disappears), quotes,
   // timeline rows and term document frequencies, and its story membership
   // (the story is recomputed from its other documents in joining order,
   // label and main entities included, with the term frequencies as now
