@@ -1490,7 +1490,7 @@ absl::StatusOr<v1::Document> PostgresStore::Delete(std::string_view id) {
   return deleted;
 }
 
-absl::StatusOr<int64_t> PostgresStore::Reannotate(
+absl::StatusOr<int64_t> PostgresStore::ReannotateSelected(
     const v1::ReannotateDocumentsRequest& request) {
   KORPUS_ASSIGN_OR_RETURN(internal::ReannotateSelection selection,
                           internal::PrepareReannotate(request));

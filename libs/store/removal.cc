@@ -274,7 +274,7 @@ absl::StatusOr<ReannotateSelection> PrepareReannotate(
   }
   if (!request.all() && !selective) {
     return absl::InvalidArgumentError(
-        "ReannotateDocumentsRequest selects nothing: set all, ids, state or entity_id");
+        "ReannotateDocumentsRequest selects nothing: set all, ids, state, entity_id or query");
   }
   if (request.ids_size() > kMaxReannotateIds) {
     return absl::InvalidArgumentError(

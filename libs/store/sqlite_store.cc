@@ -1477,7 +1477,8 @@ absl::StatusOr<v1::Document> SqliteStore::Delete(std::string_view id) {
   return std::move(stored.basic);
 }
 
-absl::StatusOr<int64_t> SqliteStore::Reannotate(const v1::ReannotateDocumentsRequest& request) {
+absl::StatusOr<int64_t> SqliteStore::ReannotateSelected(
+    const v1::ReannotateDocumentsRequest& request) {
   KORPUS_ASSIGN_OR_RETURN(internal::ReannotateSelection selection,
                           internal::PrepareReannotate(request));
   Connection& connection = *writer_;

@@ -109,7 +109,8 @@ class SqliteStore final : public Store {
                                           const v1::Annotations& annotations) override;
   absl::StatusOr<AnnotateResult> MarkFailed(std::string_view id, std::string_view reason) override;
   absl::StatusOr<v1::Document> Delete(std::string_view id) override;
-  absl::StatusOr<int64_t> Reannotate(const v1::ReannotateDocumentsRequest& request) override;
+  absl::StatusOr<int64_t> ReannotateSelected(
+      const v1::ReannotateDocumentsRequest& request) override;
   absl::StatusOr<v1::ListDocumentsResponse> List(const v1::ListDocumentsRequest& request) override;
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) override;
   absl::StatusOr<v1::PollWatchResponse> PollWatch(const v1::PollWatchRequest& request) override;

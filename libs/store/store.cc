@@ -3,7 +3,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "libs/store/removal.h"
 #include "libs/store/postgres_store.h"
 #include "libs/store/sqlite_store.h"
 
@@ -19,6 +21,43 @@ bool StartsWith(std::string_view text, std::string_view prefix) {
 }
 
 }  // namespace
+
+absl::StatusOr<int64_t> Store::Reannotate(const v1::ReannotateDocumentsRequest& request) {
+  if (request.query().empty()) return ReannotateSelected(request);
+  if (request.all()) {
+    return absl::InvalidArgumentError(
+        "ReannotateDocumentsRequest.all cannot be combined with ids, state, entity_id or query");
+  }
+  // The matching ids, as Search finds them now; the other selectors apply
+  // to them in the transaction.
+  v1::SearchRequest search;
+  search.set_query(request.query());
+  search.set_view(v1::DOCUMENT_VIEW_BASIC);
+  search.set_page_size(internal::kMaxReannotateIds);
+  absl::StatusOr<v1::SearchResponse> found = Search(search);
+  if (!found.ok()) {
+    return absl::Status(found.status().code(),
+                        absl::StrCat("ReannotateDocumentsRequest.query: ",
+                                     found.status().message()));
+  }
+  if (found->total_size() > internal::kMaxReannotateIds) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("ReannotateDocumentsRequest.query finds ", found->total_size(),
+                     " documents, more than the limit of ", internal::kMaxReannotateIds,
+                     "; narrow the query, or select by state or with all"));
+  }
+  absl::flat_hash_set<std::string> wanted(request.ids().begin(), request.ids().end());
+  v1::ReannotateDocumentsRequest selected = request;
+  selected.clear_query();
+  selected.clear_ids();
+  for (const v1::SearchHit& hit : found->hits()) {
+    if (wanted.empty() || wanted.contains(hit.document().id())) {
+      selected.add_ids(hit.document().id());
+    }
+  }
+  if (selected.ids().empty()) return 0;
+  return ReannotateSelected(selected);
+}
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view spec,
                                                  const OpenStoreOptions& options) {

@@ -158,10 +158,12 @@ class Store {
   // zero sentence and token counts, so that Annotate (the gateway's
   // reconciler) attaches fresh annotations and nothing is counted twice.
   // Returns how many documents were queued (those already PENDING
-  // included). INVALID_ARGUMENT for an empty selection, `all` with another
-  // selector, more than 1000 ids, an empty id or an unknown state;
+  // included). A query is resolved by Search before the transaction.
+  // INVALID_ARGUMENT for an empty selection, `all` with another selector,
+  // more than 1000 ids, an empty id, an unknown state or a malformed query;
+  // RESOURCE_EXHAUSTED if the query finds more than 1000 documents;
   // NOT_FOUND (nothing changed) if one of `ids` is not stored.
-  virtual absl::StatusOr<int64_t> Reannotate(const v1::ReannotateDocumentsRequest& request) = 0;
+  absl::StatusOr<int64_t> Reannotate(const v1::ReannotateDocumentsRequest& request);
 
   // The document with this id in `view`. NOT_FOUND ("no document with id
   // 'x'") if there is none; INVALID_ARGUMENT if `id` is empty.
@@ -290,6 +292,9 @@ class Store {
  protected:
   // Put and Import: the one write path each backend implements.
   virtual absl::StatusOr<PutResult> Write(const v1::Document& document, WriteMode mode) = 0;
+  // Reannotate without a query (Reannotate resolves it into ids).
+  virtual absl::StatusOr<int64_t> ReannotateSelected(
+      const v1::ReannotateDocumentsRequest& request) = 0;
 };
 
 // Opens (creating and migrating if needed) the store that `spec` names:

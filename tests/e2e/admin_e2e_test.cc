@@ -1,6 +1,6 @@
 // Deleting and re-annotating through the real binaries (docs/RELIABILITY.md):
 // a deleted article disappears from search, entities, stories, quotes and
-// the timeline; re-annotated articles go PENDING, the gateway's reconciler
+// the timeline; re-annotated articles (all, by id, by query) go PENDING, the gateway's reconciler
 // annotates them again, and the corpus-wide figures come back as they were
 // (nothing counted twice). korpusctl drives both commands once.
 #include <cstdlib>
@@ -242,6 +242,8 @@ TEST_F(AdminEndToEndTest, DeleteRemovesEverythingAndReannotateCountsNothingTwice
   ASSERT_TRUE(queued.ok()) << queued.status();
   EXPECT_EQ(queued->queued_count(), 1);
   EXPECT_EQ(Korpusctl("reannotate", &out), 2) << out;  // no selection: usage
+  ASSERT_EQ(Korpusctl("reannotate --json --query=Straßenbahnen", &out), 0) << out;
+  EXPECT_NE(out.find("\"queued_count\":\"1\""), std::string::npos) << out;
   one.add_ids(deleted_id);
   EXPECT_EQ(client_->ReannotateDocuments(one, Call()).status().code(),
             absl::StatusCode::kNotFound);

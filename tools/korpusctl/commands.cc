@@ -222,10 +222,12 @@ constexpr Command kCommands[] = {
      "membership. Exit code 1 if any id failed (NOT_FOUND for an unknown or deleted one); the "
      "others are deleted all the same.",
      1, -1, RunDelete},
-    {"reannotate", "[--all | --state=pending|annotated|failed | --entity=ID | ID...]",
+    {"reannotate",
+     "[--all | --state=pending|annotated|failed | --entity=ID | --query=QUERY | ID...]",
      "Queue documents for annotation again with the current annotator (role admin), e.g. "
      "after a model upgrade: every document (--all), those in a state, those mentioning an "
-     "entity, or the given ids (selectors other than --all combine: all must hold). Their "
+     "entity, those a search query finds (at most 1000), or the given ids (selectors other "
+     "than --all combine: all must hold). Their "
      "annotations are removed and they become PENDING at once; the gateway's reconciler "
      "annotates them in the background (watch `korpusctl stats`).",
      0, -1, RunReannotate},
@@ -1284,12 +1286,14 @@ int RunReannotate(Invocation& invocation) {
     return UsageError(invocation, command, "--entity takes one entity id here");
   }
   if (!options.entity_ids.empty()) request.set_entity_id(options.entity_ids[0]);
+  request.set_query(options.reannotate_query);
   const bool selective = !invocation.args.empty() || !options.state.empty() ||
-                         !options.entity_ids.empty();
+                         !options.entity_ids.empty() || !options.reannotate_query.empty();
   if (options.all == selective) {
     return UsageError(invocation, command,
-                      options.all ? "--all cannot be combined with ids, --state or --entity"
-                                  : "select documents: --all, --state, --entity or ids");
+                      options.all
+                          ? "--all cannot be combined with ids, --state, --entity or --query"
+                          : "select documents: --all, --state, --entity, --query or ids");
   }
   absl::StatusOr<v1::ReannotateDocumentsResponse> queued =
       invocation.client().ReannotateDocuments(request, invocation.call());

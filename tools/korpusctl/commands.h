@@ -80,8 +80,9 @@ struct Options {
   // stories: only stories with at least this many documents (0: all).
   int min_documents = 0;
   // reannotate: the documents in this state (pending, annotated or
-  // failed; empty: any).
+  // failed; empty: any), and those this search query finds (empty: any).
   std::string state;
+  std::string reannotate_query;
   // watch: resume after this cursor (the last one printed), or start from
   // now; stop after `count` documents (0: when the gateway ends the watch
   // or the user interrupts it).

@@ -30,6 +30,9 @@ ABSL_FLAG(bool, all, false,
 ABSL_FLAG(std::string, state, "",
           "reannotate: the documents in this state: pending, annotated or failed (env "
           "KORPUS_STATE).");
+ABSL_FLAG(std::string, query, "",
+          "reannotate: the documents this search query finds, at most 1000 (env "
+          "KORPUS_QUERY).");
 ABSL_FLAG(std::string, stdin_format, "text",
           "ingest: how - (standard input) is read: text, html or jsonl (env "
           "KORPUS_STDIN_FORMAT).");
@@ -138,6 +141,7 @@ int main(int argc, char** argv) {
   options.page_token = absl::GetFlag(FLAGS_page_token);
   options.all = absl::GetFlag(FLAGS_all);
   options.state = absl::GetFlag(FLAGS_state);
+  options.reannotate_query = absl::GetFlag(FLAGS_query);
   options.stdin_format = absl::GetFlag(FLAGS_stdin_format);
   const std::string format = absl::GetFlag(FLAGS_format);
   options.annotate_format = format.empty() ? "table" : format;

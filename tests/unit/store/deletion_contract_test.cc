@@ -502,6 +502,36 @@ TEST_P(DeletionContractTest, ReannotateSelectsAllByStateOrEntity) {
   EXPECT_EQ(listed->documents_size(), 3);
 }
 
+TEST_P(DeletionContractTest, ReannotateSelectsByQuery) {
+  Put(*store_, MakeDocument(kA, kOpeningA, kMay6));
+  Put(*store_, MakeDocument(kB, kOpeningB, kMay6 + kHour));
+  Put(*store_, MakeDocument(kC, kStorm, kMay6 + 2 * kHour));
+  v1::ReannotateDocumentsRequest request;
+  request.set_query("Faehrhafen");  // A and B
+  request.add_ids(kB);              // and only B of them
+  absl::StatusOr<int64_t> queued = store_->Reannotate(request);
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  EXPECT_EQ(*queued, 1);
+  EXPECT_EQ(store_->Get(kA, v1::DOCUMENT_VIEW_BASIC)->state(), v1::DOCUMENT_STATE_ANNOTATED);
+  EXPECT_EQ(store_->Get(kB, v1::DOCUMENT_VIEW_BASIC)->state(), v1::DOCUMENT_STATE_PENDING);
+
+  request.Clear();
+  request.set_query("Sturm OR Skandinavien");  // A (B is PENDING: found by its words too), C
+  queued = store_->Reannotate(request);
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  EXPECT_EQ(*queued, 3);
+  request.set_query("Lokomotive");
+  queued = store_->Reannotate(request);
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  EXPECT_EQ(*queued, 0);
+
+  request.set_query("(Sturm");
+  EXPECT_EQ(store_->Reannotate(request).status().code(), absl::StatusCode::kInvalidArgument);
+  request.set_query("Sturm");
+  request.set_all(true);
+  EXPECT_EQ(store_->Reannotate(request).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_P(DeletionContractTest, ReannotateValidatesAndChangesNothingOnAnUnknownId) {
   Put(*store_, MakeDocument(kA, kOpeningA, kMay6));
   v1::ReannotateDocumentsRequest request;
