@@ -63,8 +63,8 @@ v1::RawArticle Article(int i, size_t bytes) {
   return article;
 }
 
-// A StreamIngestDocuments stream that the client keeps open without sending
-// anything: the gateway's handler waits in Read(), holding one slot.
+// A StreamIngestDocuments stream that the client keeps open: between
+// articles the gateway's handler waits in Read(), holding one slot.
 struct HeldStream {
   grpc::ClientContext context;
   std::unique_ptr<grpc::ClientReaderWriter<v1::StreamIngestDocumentsRequest, v1::IngestResult>>
@@ -93,29 +93,26 @@ class OverloadEndToEndTest : public ::testing::Test {
     return stub_->GetStats(&context, request, &stats);
   }
 
-  // Opens kLimit held streams and waits (polling with a deadline) until the
-  // gateway refuses a call: then the streams hold every slot.
+  // Opens kLimit held streams, each proven to be in the gateway's handler by
+  // one article answered on it; then they hold every slot, and the next call
+  // is refused.
   std::vector<std::unique_ptr<HeldStream>> HoldEverySlot() {
     std::vector<std::unique_ptr<HeldStream>> held;
     for (int i = 0; i < kLimit; ++i) {
       auto stream = std::make_unique<HeldStream>();
       stream->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(2)));
       stream->stream = stub_->StreamIngestDocuments(&stream->context);
+      v1::StreamIngestDocumentsRequest request;
+      *request.mutable_article() = Article(200 + i, 600);
+      v1::IngestResult result;
+      EXPECT_TRUE(stream->stream->Write(request) && stream->stream->Read(&result))
+          << "held stream " << i << " was not admitted";
       held.push_back(std::move(stream));
     }
-    const absl::Time deadline = absl::Now() + absl::Seconds(20);
-    while (true) {
-      const grpc::Status status = GetStats();
-      if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
-        EXPECT_TRUE(absl::StrContains(status.error_message(), "--max_concurrent_rpcs"))
-            << status.error_message();
-        break;
-      }
-      if (absl::Now() > deadline) {
-        ADD_FAILURE() << "the held streams never filled the gateway's " << kLimit << " slots";
-        break;
-      }
-    }
+    const grpc::Status status = GetStats();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+    EXPECT_TRUE(absl::StrContains(status.error_message(), "--max_concurrent_rpcs"))
+        << status.error_message();
     return held;
   }
 
