@@ -2320,16 +2320,23 @@ absl::StatusOr<v1::PollWatchResponse> SqliteStore::PollWatch(const v1::PollWatch
     response.set_cursor(internal::WatchCursor(plan, bound));
     return response;
   }
-  // The new positions are few; each is checked against the full-text index
-  // by its rowid rather than the index walked for every match.
+  // The full-text index is asked once, for its matches among the rowids
+  // (seq) the new positions span, and the new positions are found by
+  // watch_seq alone ("+state": not by the index on state, which the
+  // planner prefers for the equality and which walks every ANNOTATED
+  // document). At 10,000 documents a poll of 100 new ones takes 0.3 ms,
+  // against 6.6 ms with a full-text lookup per position and 13 ms through
+  // the state index (bench/watch_bench.cc).
   KORPUS_ASSIGN_OR_RETURN(
       Statement select,
       connection.Prepare(absl::StrCat(
-          "SELECT ", internal::Columns(plan.view), ", d.watch_seq FROM documents d "
-          "WHERE d.watch_seq > ?1 AND d.watch_seq <= ?2 AND d.state = ?5 "
-          "AND EXISTS (SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?3 "
-          "AND documents_fts.rowid = d.seq) "
-          "AND (?6 = 0 OR ((d.published_at_seconds, d.published_at_nanos) >= (?7, ?8) "
+          "WITH c AS (SELECT seq FROM documents WHERE watch_seq > ?1 AND watch_seq <= ?2 "
+          "AND +state = ?5), "
+          "m AS (SELECT rowid AS seq FROM documents_fts WHERE documents_fts MATCH ?3 "
+          "AND rowid >= (SELECT min(seq) FROM c) AND rowid <= (SELECT max(seq) FROM c)) "
+          "SELECT ", internal::Columns(plan.view), ", d.watch_seq "
+          "FROM c JOIN m ON m.seq = c.seq JOIN documents d ON d.seq = c.seq "
+          "WHERE (?6 = 0 OR ((d.published_at_seconds, d.published_at_nanos) >= (?7, ?8) "
           "AND (d.published_at_seconds, d.published_at_nanos) < (?9, ?10))) "
           "AND (?11 = '' OR substr(d.source_uri, 1, length(?11)) = ?11)",
           MentionsAll("d.seq", 12, plan.entity_ids.size()), " ORDER BY d.watch_seq LIMIT ?4")));
