@@ -191,5 +191,32 @@ TEST_F(EntitiesServiceTest, StorageDownIsUnavailable) {
   EXPECT_EQ(client_->GetEntity(request, call_).status().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST_F(EntitiesServiceTest, ListCooccurrencesThroughTheGateway) {
+  v1::ListCooccurrencesRequest request;
+  request.set_entity_id("e-siemens");
+  absl::StatusOr<v1::ListCooccurrencesResponse> siemens =
+      client_->ListCooccurrences(request, call_);
+  ASSERT_TRUE(siemens.ok()) << siemens.status();
+  EXPECT_EQ(siemens->entity().document_count(), 2);
+  EXPECT_EQ(siemens->total_size(), 2);
+  ASSERT_EQ(siemens->cooccurrences_size(), 2);
+  EXPECT_EQ(siemens->cooccurrences(0).entity().entity_id(), "e-alstom");
+  EXPECT_EQ(siemens->cooccurrences(0).entity().document_count(), 1);
+  ASSERT_EQ(siemens->cooccurrences(0).example_document_ids_size(), 1);
+  EXPECT_EQ(siemens->cooccurrences(0).example_document_ids(0), "d3");
+  EXPECT_EQ(siemens->cooccurrences(1).entity().entity_id(), "e-bahn");
+
+  request.set_entity_id("e-unbekannt");
+  EXPECT_EQ(client_->ListCooccurrences(request, call_).status().code(),
+            absl::StatusCode::kNotFound);
+  request.set_entity_id("");
+  EXPECT_EQ(client_->ListCooccurrences(request, call_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  request.set_entity_id("e-bahn");
+  request.set_page_token("kaputt");
+  EXPECT_EQ(client_->ListCooccurrences(request, call_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace korpus
